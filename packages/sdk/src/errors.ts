@@ -86,3 +86,94 @@ export class KuraSpecReadError extends KuraError {
 export class KuraConfigError extends KuraError {
   static override readonly code = 'KURA_CONFIG_INVALID';
 }
+
+/** Fields that locate an AWS failure: which object, which call, which request. */
+export interface AwsErrorDetails {
+  /** AWS error code (`ThrottlingException`, `ResourceNotFoundException`, ...), or the Node error code for a network failure. */
+  awsCode: string;
+  /** HTTP status AWS answered with; undefined for network failures and timeouts. */
+  httpStatus?: number;
+  /** AWS request id, when the service answered. */
+  requestId?: string;
+  /** `secretsmanager` or `ssm`. */
+  service: 'secretsmanager' | 'ssm';
+  /** API operation, such as `GetSecretValue`. */
+  operation: string;
+  region: string;
+  /** The secret id or parameter name sent, with its selector. */
+  id: string;
+  /** The object's file name, when the call was for an object of a SecretProviderClass. */
+  fileName?: string;
+  objectName?: string;
+}
+
+/**
+ * A call to AWS failed. `retryable` tells the cache whether to back off and retry
+ * (throttling, 5xx, timeouts, connection errors) or to report and wait for the next refresh.
+ */
+export class KuraAwsError extends KuraError {
+  static override readonly code: string = 'KURA_AWS_REQUEST_FAILED';
+  readonly details: AwsErrorDetails;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    details: AwsErrorDetails,
+    retryable: boolean,
+    options?: KuraErrorOptions,
+  ) {
+    super(message, options);
+    this.details = details;
+    this.retryable = retryable;
+  }
+}
+
+/** AWS throttled the call (`ThrottlingException`, `TooManyRequestsException`). Retryable. */
+export class KuraAwsThrottledError extends KuraAwsError {
+  static override readonly code = 'KURA_AWS_THROTTLED';
+}
+
+/** The secret, parameter or version does not exist. Not retryable. */
+export class KuraAwsNotFoundError extends KuraAwsError {
+  static override readonly code = 'KURA_AWS_NOT_FOUND';
+}
+
+/** The credentials may not read the resource or decrypt it. Not retryable. */
+export class KuraAwsAccessDeniedError extends KuraAwsError {
+  static override readonly code = 'KURA_AWS_ACCESS_DENIED';
+}
+
+/** AWS answered with a 5xx, or the connection failed. Retryable. */
+export class KuraAwsUnavailableError extends KuraAwsError {
+  static override readonly code = 'KURA_AWS_UNAVAILABLE';
+}
+
+/** The call timed out. Retryable. */
+export class KuraAwsTimeoutError extends KuraAwsError {
+  static override readonly code = 'KURA_AWS_TIMEOUT';
+}
+
+/** A jmesPath expression could not be applied to an object's content. */
+export class KuraExtractError extends KuraError {
+  static override readonly code = 'KURA_EXTRACT_FAILED';
+}
+
+/** No object of the store has this file name or objectName. */
+export class KuraNotFoundError extends KuraError {
+  static override readonly code = 'KURA_NOT_FOUND';
+}
+
+/** An objectName maps to several objects; ask by file name instead. */
+export class KuraAmbiguousNameError extends KuraError {
+  static override readonly code = 'KURA_AMBIGUOUS_NAME';
+}
+
+/** Writing or reading a mount dir failed. */
+export class KuraMountError extends KuraError {
+  static override readonly code = 'KURA_MOUNT_FAILED';
+}
+
+/** The store or cache was used after `close()`. */
+export class KuraClosedError extends KuraError {
+  static override readonly code = 'KURA_CLOSED';
+}

@@ -1,0 +1,26 @@
+/** What the mount-dir reader, watcher and writer exchange. */
+
+/** One visible file of a mount dir, read after its content settled. */
+export interface MountFile {
+  /** Relative, `/`-separated name, as an object's file name. */
+  fileName: string;
+  content: Uint8Array;
+  /** Hex SHA-256 of `content`. */
+  hash: string;
+  /** Mode bits of the link target, such as `0o400`. */
+  mode: number;
+}
+
+/** A file to write: one object or jmesPath entry of a load. */
+export interface FileToWrite {
+  fileName: string;
+  content: Uint8Array;
+  /** Mode bits, such as `0o644`. */
+  filePermission: number;
+}
+
+/**
+ * `provider`: the AWS provider's temp file renamed over each target.
+ * `atomic`: the CSI driver's atomic writer (`..<timestamp>` directory behind a `..data` link).
+ */
+export type MountLayout = 'provider' | 'atomic';
