@@ -77,3 +77,20 @@ export interface AwsSource {
   /** Destroys the SDK clients. */
   close(): void;
 }
+
+/** One file a load produces: an object, or one jmesPath entry of an object. */
+export interface LoadedFile {
+  fileName: string;
+  /** `objectName` of the object the file belongs to. */
+  objectName: string;
+  /** Index of that object in `objects`. */
+  objectIndex: number;
+  /** The jmesPath expression, for a jmesPath file. */
+  jmesPath?: string;
+  /** Exact bytes the mount file holds. */
+  content: Uint8Array;
+  /** Secrets Manager VersionId or Parameter Store version number; jmesPath files carry their parent's. */
+  version: string;
+  /** Mode bits, such as `0o644`. */
+  filePermission: number;
+}
