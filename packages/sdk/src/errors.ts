@@ -177,3 +177,42 @@ export class KuraMountError extends KuraError {
 export class KuraClosedError extends KuraError {
   static override readonly code = 'KURA_CLOSED';
 }
+
+/** Where a `secretObjects` problem sits: the Secret, the data key and the object it reads. */
+export interface SecretObjectErrorDetails {
+  secretName: string;
+  /** The `data[].key`, when the problem is in one data item. */
+  key?: string;
+  /** The data item's `objectName` as written. */
+  objectName?: string;
+  /** The file name that `objectName` resolved to. */
+  fileName?: string;
+}
+
+/**
+ * A `secretObjects` entry cannot become the Kubernetes Secret the CSI driver would create: a
+ * key the API server rejects, or a `kubernetes.io/tls` object without a certificate or key.
+ */
+export class KuraSecretObjectError extends KuraError {
+  static override readonly code = 'KURA_SECRET_OBJECT_INVALID';
+  readonly details: SecretObjectErrorDetails;
+
+  constructor(message: string, details: SecretObjectErrorDetails, options?: KuraErrorOptions) {
+    super(message, options);
+    this.details = details;
+  }
+}
+
+/**
+ * A `secretObjects` data item cannot become an environment variable: the key is not a valid
+ * variable name, the content holds a NUL byte or is not UTF-8, or two items set one name.
+ */
+export class KuraEnvError extends KuraError {
+  static override readonly code = 'KURA_ENV_INVALID';
+  readonly details: SecretObjectErrorDetails;
+
+  constructor(message: string, details: SecretObjectErrorDetails, options?: KuraErrorOptions) {
+    super(message, options);
+    this.details = details;
+  }
+}

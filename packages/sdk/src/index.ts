@@ -1,2 +1,7 @@
 export * from './errors.js';
 export type * from './spec/model.js';
+export * from './secret-objects/kubernetes-names.js';
+export * from './secret-objects/render-secret-objects.js';
+export * from './secret-objects/resolve-secret-object.js';
+export * from './secret-objects/secret-objects-to-env.js';
+export * from './secret-objects/tls.js';
