@@ -171,6 +171,13 @@ export class KuraAmbiguousNameError extends KuraError {
 /** Writing or reading a mount dir failed. */
 export class KuraMountError extends KuraError {
   static override readonly code = 'KURA_MOUNT_FAILED';
+  /** The file name the failure is about, when it is about one file. */
+  readonly fileName: string | undefined;
+
+  constructor(message: string, options?: KuraErrorOptions & { fileName?: string }) {
+    super(message, options);
+    this.fileName = options?.fileName;
+  }
 }
 
 /** The store or cache was used after `close()`. */

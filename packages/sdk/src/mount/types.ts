@@ -24,3 +24,11 @@ export interface FileToWrite {
  * `atomic`: the CSI driver's atomic writer (`..<timestamp>` directory behind a `..data` link).
  */
 export type MountLayout = 'provider' | 'atomic';
+
+/** A running watch of a mount dir, from `watchMountDir`. */
+export interface MountWatcher {
+  /** The files published so far, by file name. Reflects every `onChange` and `onRemove`. */
+  current(): ReadonlyMap<string, MountFile>;
+  /** Stops the directory watcher and every timer; no callback runs after it resolves. */
+  close(): Promise<void>;
+}
