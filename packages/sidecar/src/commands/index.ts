@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { serveCommand } from './serve.js';
 
 /** Every subcommand, in the order `kura --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand];

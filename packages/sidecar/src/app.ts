@@ -1,0 +1,246 @@
+/**
+ * The sidecar's HTTP app: a request handler for node:http, built without listening, so tests
+ * can serve it on any server. The order of checks for every request: connection limit (429),
+ * URL length (414), `X-Forwarded-For` (400), method (405), route (404), token (403), then the
+ * route's own parameters (400).
+ */
+import type { SecretProviderClass, SecretStore, SecretsCache } from '@kura/sdk';
+import { toHttpError } from './aws-errors.js';
+import { lookupScope } from './aws-metrics.js';
+import type { SourceOption } from './config.js';
+import type { RouteContext } from './context.js';
+import { HttpError, type Request, type Response, sendError, splitTarget } from './http.js';
+import { checkRequest } from './limits.js';
+import { ListedIds } from './listed-ids.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { EventStreams } from './routes/events.js';
+import { handleHealthz, handleMetrics, handlePing, handleReadyz } from './routes/health.js';
+import { handleGetObject, handleListObjects } from './routes/objects.js';
+import { handleGetParameter } from './routes/parameters.js';
+import { handleGetSecretValue } from './routes/secrets-manager.js';
+import { type TokenVerifier, tokenHeader } from './token.js';
+
+export interface AppOptions {
+  token: TokenVerifier;
+  logger: Logger;
+  /** Lazy cache for the Agent and Lambda endpoints; pass the same one to `openSecretStore`. */
+  cache: SecretsCache;
+  /** The SecretProviderClass being served; without one, every id is served. */
+  spc?: SecretProviderClass;
+  /** Serve ids the SPC does not name. Default false. */
+  allowUnlisted?: boolean;
+  /** Default `auto`. */
+  source?: SourceOption;
+  /** Longest request target accepted, in bytes. Default 4096. */
+  maxUrlLength?: number;
+  /** A registry of its own is created when omitted. */
+  metrics?: Metrics;
+}
+
+export interface App {
+  /** Handles one request; never throws. */
+  handle(req: Request, res: Response): void;
+  /** Answers 429 on a connection past the server's limit. */
+  rejectOverConnectionLimit(req: Request, res: Response): void;
+  /** Starts serving the store's objects once its first load finished. */
+  setStore(store: SecretStore): void;
+  /** Marks responses `Connection: close` and ends event streams, for a graceful stop. */
+  beginShutdown(): void;
+  readonly metrics: Metrics;
+}
+
+type RouteName =
+  | 'ping'
+  | 'healthz'
+  | 'readyz'
+  | 'metrics'
+  | 'secretsmanager_get'
+  | 'parameters_get'
+  | 'objects'
+  | 'object'
+  | 'events'
+  | 'unknown';
+
+interface Route {
+  name: RouteName;
+  /** Whether the request must carry the token. */
+  needsToken: boolean;
+  /** The path after `/objects/`, for the `object` route. */
+  rest?: string;
+}
+
+const exactRoutes = new Map<string, Route>([
+  ['/ping', { name: 'ping', needsToken: false }],
+  ['/healthz', { name: 'healthz', needsToken: false }],
+  ['/readyz', { name: 'readyz', needsToken: false }],
+  ['/metrics', { name: 'metrics', needsToken: false }],
+  ['/secretsmanager/get', { name: 'secretsmanager_get', needsToken: true }],
+  ['/systemsmanager/parameters/get', { name: 'parameters_get', needsToken: true }],
+  ['/objects', { name: 'objects', needsToken: true }],
+  ['/events', { name: 'events', needsToken: true }],
+]);
+
+function findRoute(path: string): Route {
+  const exact = exactRoutes.get(path);
+  if (exact !== undefined) {
+    return exact;
+  }
+  if (path.startsWith('/objects/') && path.length > '/objects/'.length) {
+    return { name: 'object', needsToken: true, rest: path.slice('/objects/'.length) };
+  }
+  return { name: 'unknown', needsToken: false };
+}
+
+/** Logs repeated rejections at most once per interval per reason, with the count skipped. */
+function createRejectionLog(logger: Logger, intervalMs = 10_000) {
+  const lastLogged = new Map<string, { at: number; skipped: number }>();
+  return (reason: string, fields: Record<string, unknown>) => {
+    const now = Date.now();
+    const entry = lastLogged.get(reason);
+    if (entry !== undefined && now - entry.at < intervalMs) {
+      entry.skipped += 1;
+      return;
+    }
+    logger.warn({ reason, ...fields, skipped: entry?.skipped ?? 0 }, 'request rejected');
+    lastLogged.set(reason, { at: now, skipped: 0 });
+  };
+}
+
+export function createApp(options: AppOptions): App {
+  const metrics = options.metrics ?? createMetrics();
+  const logger = options.logger;
+  const events = new EventStreams();
+  const logRejection = createRejectionLog(logger);
+  const maxUrlLength = options.maxUrlLength ?? 4096;
+  let store: SecretStore | undefined;
+  let shuttingDown = false;
+
+  const context: RouteContext = {
+    logger,
+    metrics,
+    cache: options.cache,
+    spc: options.spc,
+    listed: options.spc === undefined ? undefined : new ListedIds(options.spc),
+    allowUnlisted: options.allowUnlisted ?? false,
+    source: options.source ?? 'auto',
+    store: () => store,
+  };
+
+  function track(res: Response, route: RouteName): void {
+    res.once('close', () => {
+      metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+    });
+    if (shuttingDown) {
+      res.setHeader('Connection', 'close');
+    }
+  }
+
+  function fail(res: Response, route: RouteName, error: unknown): void {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500 && !(error instanceof HttpError)) {
+      logger.error({ err: describeError(error), route }, 'request failed');
+    } else if (httpError.status === 400 || httpError.status === 403 || httpError.status === 405) {
+      logRejection(`${httpError.status} ${httpError.type}`, { route, status: httpError.status });
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendError(res, httpError);
+  }
+
+  /** Runs an Agent or Lambda read and counts it as a hit unless it made an AWS call. */
+  async function countLookup(read: () => Promise<void>): Promise<void> {
+    const scope = { awsCalls: 0 };
+    await lookupScope.run(scope, read);
+    metrics.cacheLookups.inc({ result: scope.awsCalls > 0 ? 'miss' : 'hit' });
+  }
+
+  async function dispatch(req: Request, res: Response, route: Route, query: string) {
+    switch (route.name) {
+      case 'ping':
+        return handlePing(query, res);
+      case 'healthz':
+        return handleHealthz(query, res);
+      case 'readyz':
+        return handleReadyz(context, query, res);
+      case 'metrics':
+        return handleMetrics(context, query, res);
+      case 'secretsmanager_get':
+        return countLookup(() => handleGetSecretValue(context, query, res));
+      case 'parameters_get':
+        return countLookup(() => handleGetParameter(context, query, res));
+      case 'objects':
+        return handleListObjects(context, query, res);
+      case 'object':
+        return handleGetObject(context, route.rest ?? '', query, req, res);
+      case 'events':
+        if (shuttingDown) {
+          throw new HttpError(503, 'ShuttingDownException', 'kura is stopping');
+        }
+        return events.open(res, req.method === 'HEAD');
+      case 'unknown':
+        throw new HttpError(404, 'NotFoundException', 'no such endpoint; see docs/http-api.md');
+    }
+  }
+
+  async function serve(req: Request, res: Response): Promise<void> {
+    const { path, query } = splitTarget(req);
+    const route = findRoute(path);
+    track(res, route.name);
+    try {
+      checkRequest(req, maxUrlLength);
+      if (route.needsToken) {
+        const presented = req.headers[tokenHeader];
+        const ok = await options.token.verify(
+          typeof presented === 'string' ? presented : undefined,
+        );
+        if (!ok) {
+          throw new HttpError(
+            403,
+            'InvalidTokenException',
+            `missing or wrong token; send it in the ${tokenHeader} header`,
+          );
+        }
+      }
+      await dispatch(req, res, route, query);
+    } catch (error) {
+      fail(res, route.name, error);
+    }
+  }
+
+  return {
+    metrics,
+    handle(req, res) {
+      void serve(req, res);
+    },
+    rejectOverConnectionLimit(req, res) {
+      track(res, findRoute(splitTarget(req).path).name);
+      res.setHeader('Connection', 'close');
+      logRejection('429 connection limit', {});
+      sendError(
+        res,
+        new HttpError(429, 'TooManyConnectionsException', 'connection limit reached; retry later'),
+      );
+    },
+    setStore(loaded) {
+      store = loaded;
+      events.attach(loaded);
+      metrics.setStaleCounter(() => loaded.objects().filter((status) => status.stale).length);
+    },
+    beginShutdown() {
+      shuttingDown = true;
+      events.close();
+    },
+  };
+}
+
+/** The fields of an error that are safe to log: class, code and message, never a value. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { type: error.name, ...(code === undefined ? {} : { code }), message: error.message };
+  }
+  return { type: typeof error };
+}

@@ -1,0 +1,125 @@
+/**
+ * The server lifecycle: listen, the connection limit, header and request timeouts, and a
+ * graceful stop that stops accepting, lets in-flight requests finish, then closes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { App } from './app.js';
+import type { Logger } from './logger.js';
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Connections served at once; requests on further connections get 429. */
+  maxConnections: number;
+  /** Longest request target, in bytes; the header size limit is raised to fit it. */
+  maxUrlLength: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** How long `stop()` waits for in-flight requests before closing their connections. */
+  shutdownTimeoutMs: number;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly address: AddressInfo;
+  /** Stops accepting, waits for in-flight requests (up to the shutdown timeout), closes. */
+  stop(): Promise<void>;
+}
+
+/** Node's default request header size limit, in bytes. */
+const defaultMaxHeaderSize = 16_384;
+
+function formatUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function startServer(
+  app: App,
+  options: ServerOptions,
+  logger: Logger,
+): Promise<RunningServer> {
+  const overLimit = new WeakSet<Socket>();
+  let open = 0;
+
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval (default 30 s), so keep it short.
+      connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+      maxHeaderSize: Math.max(defaultMaxHeaderSize, options.maxUrlLength + 8_192),
+    },
+    (req, res) => {
+      if (overLimit.has(req.socket)) {
+        app.rejectOverConnectionLimit(req, res);
+        return;
+      }
+      app.handle(req, res);
+    },
+  );
+
+  server.on('connection', (socket: Socket) => {
+    open += 1;
+    if (open > options.maxConnections) {
+      overLimit.add(socket);
+    }
+    socket.once('close', () => {
+      open -= 1;
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    logger.debug({ code: error.code }, 'malformed request or client error');
+    if (socket.writable) {
+      const status =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
+      const body = '{"__type":"BadRequestException","message":"malformed HTTP request"}';
+      socket.end(
+        `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    } else {
+      socket.destroy();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const address = server.address() as AddressInfo;
+  let stopping: Promise<void> | undefined;
+
+  function stop(): Promise<void> {
+    stopping ??= new Promise<void>((resolve) => {
+      app.beginShutdown();
+      const forceTimer = setTimeout(() => {
+        logger.warn({ timeoutMs: options.shutdownTimeoutMs }, 'closing connections still open');
+        server.closeAllConnections();
+      }, options.shutdownTimeoutMs);
+      forceTimer.unref();
+
+      // close() stops accepting and closes idle keep-alive connections; busy ones close after
+      // their response, because shutdown marks every response `Connection: close`.
+      server.close(() => {
+        clearTimeout(forceTimer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return stopping;
+  }
+
+  return { server, url: formatUrl(address), address, stop };
+}
