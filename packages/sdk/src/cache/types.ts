@@ -2,9 +2,11 @@
  * The public shapes of the in-memory store (`openSecretStore`) and the lazy cache
  * (`createSecretsCache`). The sidecar builds on these.
  */
-import type { ParameterValue, SecretValue } from '../aws/types.js';
+import type { AwsSource, ParameterValue, SecretValue } from '../aws/types.js';
 import type { KuraError } from '../errors.js';
-import type { ObjectType } from '../spec/model.js';
+import type { ObjectType, SecretProviderClass } from '../spec/model.js';
+import type { BackoffPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
 
 /** Where an object's current value came from. */
 export type ValueSource = 'aws' | 'files';
@@ -62,6 +64,8 @@ export interface SecretStoreEvents {
 export interface GetSecretValueInput {
   /** Name, partial ARN or full ARN. */
   secretId: string;
+  /** Region to read from. Default: the cache's `region`. */
+  region?: string;
   versionId?: string;
   versionStage?: string;
   /** Skip the cached value and fetch now; the fetched value replaces the cached one. */
@@ -71,6 +75,8 @@ export interface GetSecretValueInput {
 export interface GetParameterInput {
   /** Name or ARN, without a selector suffix. */
   name: string;
+  /** Region to read from. Default: the cache's `region`. */
+  region?: string;
   /** Version number. Exclusive with `label`. */
   version?: string;
   label?: string;
@@ -106,4 +112,54 @@ export interface SecretStore {
   readonly cache: SecretsCache;
   /** Stops every timer and watcher. */
   close(): Promise<void>;
+}
+
+/**
+ * Settings of the AWS SDK clients (`SecretsManagerClient`, `SSMClient`) the cache creates, such
+ * as `endpoint`, `credentials` or `requestHandler`. `region` is set per call and ignored here.
+ */
+export type AwsClientConfig = Record<string, unknown>;
+
+/** Options of `createSecretsCache`. */
+export interface SecretsCacheOptions {
+  /** Region of reads that name none. Default: `AWS_REGION`, then `AWS_DEFAULT_REGION`; reads fail without one. */
+  region?: string;
+  /** The AWS calls. Default: `createAwsSource({ clientConfig })`, created on the first fetch and closed with the cache. */
+  source?: AwsSource;
+  /** Settings of the AWS SDK clients; used only when `source` is not given. Default: none. */
+  clientConfig?: AwsClientConfig;
+  /** Time between background refreshes of an entry, in milliseconds; each runs at a random point between 80% and 100% of it. Default 300000 (300 s). */
+  refreshIntervalMs?: number;
+  /** Backoff after retryable failures, in milliseconds. Default `{ baseMs: 1000, factor: 2, maxMs: 300000 }`. */
+  backoff?: Partial<BackoffPolicy>;
+  /** Maximum number of entries that no store holds; the least recently read is dropped first. Default 1000. */
+  maxEntries?: number;
+  /** Monotonic time, timers and randomness. Default: the system clock, with unref'ed timers. */
+  clock?: Clock;
+}
+
+/** Options of `openSecretStore`. */
+export interface SecretStoreOptions {
+  /** Path of a manifest holding the SecretProviderClass, or one already parsed by `parseSecretProviderClass`. */
+  spc: string | SecretProviderClass;
+  /** Which SecretProviderClass to use when the manifest holds several. Default: the only one. */
+  spcName?: string;
+  /** A CSI mount dir (such as `/mnt/secrets-store`) to read values from or fall back to. Default: none. */
+  mountDir?: string;
+  /** Where values come from. Default `auto` when `mountDir` is set, else `aws`. */
+  source?: SourcePolicy;
+  /** A cache to share with other stores or with the sidecar's endpoints. Default: a cache of its own, closed with the store. */
+  cache?: SecretsCache;
+  /** The AWS calls, for a cache of its own. Default: `createAwsSource({ clientConfig })`. Not allowed with `cache`. */
+  awsSource?: AwsSource;
+  /** Settings of the AWS SDK clients, for a cache of its own. Default: none. Not allowed with `cache`. */
+  clientConfig?: AwsClientConfig;
+  /** Time between background refreshes, in milliseconds (80–100% of it, at random). Default 300000 (300 s). Not allowed with `cache`. */
+  refreshIntervalMs?: number;
+  /** Backoff after retryable failures, in milliseconds. Default `{ baseMs: 1000, factor: 2, maxMs: 300000 }`. Not allowed with `cache`. */
+  backoff?: Partial<BackoffPolicy>;
+  /** Monotonic time, timers and randomness. Default: the system clock. Not allowed with `cache`, whose clock the store uses. */
+  clock?: Clock;
+  /** Time a mount file must read the same before it is published, in milliseconds. Default: the mount watcher's. */
+  settleMs?: number;
 }

@@ -1,0 +1,427 @@
+/**
+ * The shared in-memory cache: one entry per key (see keys.ts), bounded with lru-cache,
+ * refreshed ahead of time in the background, single-flight, stale-if-error with backoff.
+ */
+import { LRUCache } from 'lru-cache';
+import type { AwsSource, ParameterValue, SecretValue } from '../aws/types.js';
+import {
+  KuraAwsAccessDeniedError,
+  KuraAwsError,
+  KuraClosedError,
+  KuraConfigError,
+  KuraError,
+} from '../errors.js';
+import { backoffDelayMs } from './backoff.js';
+import { contentOf, hashContent } from './content.js';
+import { type CacheEntry, createEntry, type EntryListener } from './entry.js';
+import {
+  type CacheRequest,
+  cacheKey,
+  describeRequest,
+  isPinned,
+  type ParameterRequest,
+  type SecretRequest,
+} from './keys.js';
+import { ParameterBatcher } from './parameter-batcher.js';
+import { refreshDelayMs, refreshWindowStart } from './refresh-delay.js';
+import { type ResolvedCacheOptions, resolveCacheOptions } from './resolve-cache-options.js';
+import type {
+  GetParameterInput,
+  GetSecretValueInput,
+  SecretsCache,
+  SecretsCacheOptions,
+} from './types.js';
+
+/** The stage a Secrets Manager read without VersionStage or VersionId returns. */
+const currentStage = 'AWSCURRENT';
+
+/**
+ * Creates a lazy cache of Secrets Manager and Parameter Store reads. Nothing is fetched until
+ * the first read of an id; later reads of the same key are served from memory while the entry
+ * refreshes in the background.
+ */
+export function createSecretsCache(options: SecretsCacheOptions = {}): SecretsCache {
+  return new SharedSecretsCache(resolveCacheOptions(options));
+}
+
+/** The cache behind `createSecretsCache`; stores use its `hold`/`release`/`fetch` methods. */
+export class SharedSecretsCache implements SecretsCache {
+  readonly options: ResolvedCacheOptions;
+  /** Entries that no store holds, bounded; evicted ones stop refreshing. */
+  readonly #unheld: LRUCache<string, CacheEntry>;
+  /** Entries held by at least one store; never evicted while held. */
+  readonly #held = new Map<string, CacheEntry>();
+  readonly #batcher: ParameterBatcher;
+  #source: AwsSource | undefined;
+  #closed = false;
+
+  constructor(options: ResolvedCacheOptions) {
+    this.options = options;
+    this.#source = options.source;
+    this.#unheld = new LRUCache<string, CacheEntry>({
+      max: options.maxEntries,
+      dispose: (entry, _key, reason) => {
+        if (reason === 'evict') {
+          this.#detach(entry);
+        }
+      },
+    });
+    this.#batcher = new ParameterBatcher(() => this.#getSource());
+  }
+
+  async getSecretValue(input: GetSecretValueInput): Promise<SecretValue> {
+    const request: SecretRequest = {
+      service: 'secretsmanager',
+      region: this.#regionOf(input.region, 'secretId', input.secretId),
+      secretId: input.secretId,
+      ...(input.versionId === undefined ? {} : { versionId: input.versionId }),
+      ...(input.versionStage === undefined ? {} : { versionStage: input.versionStage }),
+    };
+    const entry = await this.#read(request, input.refreshNow === true);
+    return entry.value as SecretValue;
+  }
+
+  async getParameter(input: GetParameterInput): Promise<ParameterValue> {
+    if (input.version !== undefined && input.label !== undefined) {
+      throw new KuraConfigError(
+        `getParameter: parameter ${input.name} has both version (${input.version}) and label (${input.label}); set only one of them`,
+      );
+    }
+    const request: ParameterRequest = {
+      service: 'ssm',
+      region: this.#regionOf(input.region, 'name', input.name),
+      name: input.name,
+      ...(input.version === undefined ? {} : { version: input.version }),
+      ...(input.label === undefined ? {} : { label: input.label }),
+      withDecryption: input.withDecryption === true,
+    };
+    const entry = await this.#read(request, input.refreshNow === true);
+    return entry.value as ParameterValue;
+  }
+
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    for (const entry of [...this.#held.values(), ...this.#unheld.values()]) {
+      this.#detach(entry);
+    }
+    this.#held.clear();
+    this.#unheld.clear();
+    if (this.options.ownsSource) {
+      this.#source?.close();
+    }
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Holds the entry of `request` for a store: it is kept outside the LRU bound and reports
+   * every fetch to `listener` until `release`. Creates the entry without fetching it.
+   */
+  hold(request: CacheRequest, listener: EntryListener): CacheEntry {
+    this.#assertOpen();
+    const key = cacheKey(request);
+    let entry = this.#held.get(key);
+    if (entry === undefined) {
+      entry = this.#unheld.peek(key) ?? createEntry(key, request, isPinned(request));
+      this.#unheld.delete(key);
+      this.#held.set(key, entry);
+    }
+    entry.holders += 1;
+    entry.listeners.add(listener);
+    return entry;
+  }
+
+  /** Ends a `hold`. An entry no store holds goes back under the LRU bound, or is dropped when it has no value. */
+  release(entry: CacheEntry, listener: EntryListener): void {
+    entry.listeners.delete(listener);
+    entry.holders -= 1;
+    if (entry.holders > 0 || this.#closed) {
+      return;
+    }
+    this.#held.delete(entry.key);
+    if (entry.value === undefined) {
+      this.#detach(entry);
+    } else {
+      this.#unheld.set(entry.key, entry);
+    }
+  }
+
+  /**
+   * Fetches an entry now, or joins the fetch already running (single-flight). Resolves when
+   * the entry holds a fresh value; rejects with the fetch's error, the last good value kept.
+   */
+  fetch(entry: CacheEntry): Promise<void> {
+    this.#assertOpen();
+    if (entry.inflight !== undefined) {
+      return entry.inflight;
+    }
+    this.#clearTimer(entry);
+    const flight = this.#runFetch(entry).finally(() => {
+      entry.inflight = undefined;
+    });
+    entry.inflight = flight;
+    return flight;
+  }
+
+  async #read(request: CacheRequest, refreshNow: boolean): Promise<CacheEntry> {
+    this.#assertOpen();
+    const key = cacheKey(request);
+    let entry = this.#held.get(key) ?? this.#unheld.get(key);
+    if (entry === undefined) {
+      entry = createEntry(key, request, isPinned(request));
+      this.#unheld.set(key, entry);
+    }
+    if (entry.value === undefined || refreshNow) {
+      await this.fetch(entry);
+    }
+    return entry;
+  }
+
+  async #runFetch(entry: CacheEntry): Promise<void> {
+    let fetched: SecretValue | ParameterValue | undefined;
+    try {
+      fetched = await this.#fetchValue(entry);
+    } catch (error) {
+      const failure = toKuraError(error, entry.request);
+      this.#recordFailure(entry, failure);
+      throw failure;
+    }
+    this.#recordValue(entry, fetched);
+  }
+
+  /** Fetches the entry's value; resolves to undefined when DescribeSecret shows it unchanged. */
+  async #fetchValue(entry: CacheEntry): Promise<SecretValue | ParameterValue | undefined> {
+    const request = entry.request;
+    if (request.service === 'ssm') {
+      return this.#batcher.read({
+        name: request.name,
+        region: request.region,
+        withDecryption: request.withDecryption,
+        ...(request.version === undefined ? {} : { version: request.version }),
+        ...(request.label === undefined ? {} : { label: request.label }),
+      });
+    }
+
+    const cached = entry.value as SecretValue | undefined;
+    if (cached !== undefined && !entry.describeDenied) {
+      const unchanged = await this.#describeShowsUnchanged(entry, request, cached);
+      if (unchanged) {
+        return undefined;
+      }
+    }
+    return this.#getSource().getSecretValue({
+      secretId: request.secretId,
+      region: request.region,
+      ...(request.versionId === undefined ? {} : { versionId: request.versionId }),
+      ...(request.versionStage === undefined ? {} : { versionStage: request.versionStage }),
+    });
+  }
+
+  /**
+   * Asks DescribeSecret whether the wanted stage still points at the cached VersionId.
+   * DescribeSecret has a quota of 40,000 requests per second against GetSecretValue's 10,000
+   * and returns no secret material, so an unchanged secret costs no GetSecretValue. When it is
+   * denied (policies often grant only GetSecretValue), the entry remembers that and its later
+   * refreshes call GetSecretValue directly.
+   */
+  async #describeShowsUnchanged(
+    entry: CacheEntry,
+    request: SecretRequest,
+    cached: SecretValue,
+  ): Promise<boolean> {
+    let stagesByVersion: Record<string, string[]>;
+    try {
+      const described = await this.#getSource().describeSecret({
+        secretId: request.secretId,
+        region: request.region,
+      });
+      stagesByVersion = described.versionIdsToStages;
+    } catch (error) {
+      if (error instanceof KuraAwsAccessDeniedError) {
+        entry.describeDenied = true;
+        return false;
+      }
+      throw error;
+    }
+
+    const wantedStage = request.versionStage ?? currentStage;
+    const stages = stagesByVersion[cached.versionId];
+    if (stages === undefined || !stages.includes(wantedStage)) {
+      return false;
+    }
+    // The stages of the cached version may have moved (AWSPREVIOUS added, say); keep them current.
+    entry.value = { ...cached, versionStages: [...stages] };
+    return true;
+  }
+
+  #recordValue(entry: CacheEntry, fetched: SecretValue | ParameterValue | undefined): void {
+    let changed = false;
+    if (fetched !== undefined) {
+      const content = contentOf(fetched);
+      const hash = hashContent(content);
+      changed = hash !== entry.hash;
+      entry.value = fetched;
+      entry.content = content;
+      entry.hash = hash;
+    }
+    entry.refreshedAt = this.options.clock.now();
+    entry.refreshedAtWall = this.options.clock.wallNow();
+    entry.stale = false;
+    entry.lastError = undefined;
+    entry.retryableFailures = 0;
+
+    if (!entry.pinned) {
+      this.#schedule(
+        entry,
+        refreshDelayMs(this.options.refreshIntervalMs, () => this.options.clock.random()),
+      );
+    }
+    for (const listener of [...entry.listeners]) {
+      listener.onValue(entry, changed);
+    }
+  }
+
+  #recordFailure(entry: CacheEntry, error: KuraError): void {
+    entry.lastError = error;
+    entry.stale = entry.value !== undefined;
+
+    if (entry.value === undefined && entry.holders === 0) {
+      // A failed miss no store holds is not cached: the next read tries again.
+      this.#unheld.delete(entry.key);
+      this.#detach(entry);
+    } else if (entry.pinned && entry.value !== undefined) {
+      // A pinned version never changes, so a failed forced refresh leaves nothing to retry.
+    } else if (error instanceof KuraAwsError && error.retryable) {
+      entry.retryableFailures += 1;
+      const delay = backoffDelayMs(this.options.backoff, entry.retryableFailures, () =>
+        this.options.clock.random(),
+      );
+      this.#schedule(entry, delay);
+    } else {
+      entry.retryableFailures = 0;
+      this.#schedule(
+        entry,
+        refreshDelayMs(this.options.refreshIntervalMs, () => this.options.clock.random()),
+      );
+    }
+
+    for (const listener of [...entry.listeners]) {
+      listener.onError(entry, error);
+    }
+  }
+
+  #schedule(entry: CacheEntry, delayMs: number): void {
+    this.#clearTimer(entry);
+    if (!entry.attached || this.#closed) {
+      return;
+    }
+    entry.timer = this.options.clock.setTimeout(() => {
+      entry.timer = undefined;
+      this.#refreshInBackground(entry);
+    }, delayMs);
+  }
+
+  /**
+   * Runs a due refresh. A due Parameter Store entry takes along every other parameter entry
+   * of its region that is inside its own refresh window (at least 80% of the interval since
+   * its last fetch) and not backing off, so the refreshes of one store's parameters, loaded
+   * together, go out as one batched GetParameters call (see parameter-batcher.ts) instead of
+   * one call each at scattered times. Each entry still refreshes within its 80–100% window.
+   */
+  #refreshInBackground(entry: CacheEntry): void {
+    if (!entry.attached || this.#closed) {
+      return;
+    }
+    const due = [entry];
+    if (entry.request.service === 'ssm') {
+      due.push(...this.#parameterEntriesInWindow(entry));
+    }
+    for (const dueEntry of due) {
+      // The error reaches the entry's listeners; a background refresh has no caller to reject.
+      this.fetch(dueEntry).catch(() => {});
+    }
+  }
+
+  #parameterEntriesInWindow(trigger: CacheEntry): CacheEntry[] {
+    const now = this.options.clock.now();
+    const windowStart = this.options.refreshIntervalMs * refreshWindowStart;
+    const peers: CacheEntry[] = [];
+    for (const candidate of [...this.#held.values(), ...this.#unheld.values()]) {
+      if (
+        candidate !== trigger &&
+        candidate.request.service === 'ssm' &&
+        candidate.request.region === trigger.request.region &&
+        !candidate.pinned &&
+        candidate.inflight === undefined &&
+        candidate.retryableFailures === 0 &&
+        candidate.lastError === undefined &&
+        candidate.refreshedAt !== undefined &&
+        now - candidate.refreshedAt >= windowStart
+      ) {
+        peers.push(candidate);
+      }
+    }
+    return peers;
+  }
+
+  #clearTimer(entry: CacheEntry): void {
+    if (entry.timer !== undefined) {
+      this.options.clock.clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+  }
+
+  #detach(entry: CacheEntry): void {
+    entry.attached = false;
+    this.#clearTimer(entry);
+  }
+
+  #getSource(): AwsSource {
+    this.#source ??= this.options.createSource();
+    return this.#source;
+  }
+
+  #regionOf(region: string | undefined, field: string, id: string): string {
+    const resolved = region ?? this.options.region;
+    if (resolved === undefined || resolved === '') {
+      throw new KuraConfigError(
+        `no region for ${field} ${id}: pass region in the request, set region in createSecretsCache, or set AWS_REGION`,
+      );
+    }
+    return resolved;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new KuraClosedError(
+        'the secrets cache is closed; create a new one with createSecretsCache',
+      );
+    }
+  }
+}
+
+/** Wraps anything the source threw that is not one of ours, so listeners always get a KuraError. */
+function toKuraError(error: unknown, request: CacheRequest): KuraError {
+  if (error instanceof KuraError) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new KuraAwsError(
+    `reading ${describeRequest(request)} failed: ${message}`,
+    {
+      awsCode: 'Unknown',
+      service: request.service,
+      operation: request.service === 'ssm' ? 'GetParameters' : 'GetSecretValue',
+      region: request.region,
+      id: describeRequest(request),
+    },
+    false,
+    { cause: error },
+  );
+}
