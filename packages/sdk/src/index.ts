@@ -5,3 +5,9 @@ export * from './secret-objects/render-secret-objects.js';
 export * from './secret-objects/resolve-secret-object.js';
 export * from './secret-objects/secret-objects-to-env.js';
 export * from './secret-objects/tls.js';
+export {
+  type ParseSecretProviderClassOptions,
+  parseSecretProviderClass,
+  type ReadSecretProviderClassOptions,
+  readSecretProviderClass,
+} from './spec/parse-secret-provider-class.js';
