@@ -5,6 +5,12 @@ export * from './secret-objects/render-secret-objects.js';
 export * from './secret-objects/resolve-secret-object.js';
 export * from './secret-objects/secret-objects-to-env.js';
 export * from './secret-objects/tls.js';
+export type { BackoffPolicy } from './cache/backoff.js';
+export { type Clock, systemClock, type TimerHandle } from './cache/clock.js';
+export { openSecretStore } from './cache/secret-store.js';
+export { createSecretsCache } from './cache/secrets-cache.js';
+export type * from './cache/types.js';
+export * from './secret-objects/format-secrets-yaml.js';
 export {
   type ParseSecretProviderClassOptions,
   parseSecretProviderClass,

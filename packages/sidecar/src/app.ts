@@ -18,6 +18,7 @@ import { EventStreams } from './routes/events.js';
 import { handleHealthz, handleMetrics, handlePing, handleReadyz } from './routes/health.js';
 import { handleGetObject, handleListObjects } from './routes/objects.js';
 import { handleGetParameter } from './routes/parameters.js';
+import { handleGetSecretObject, secretObjectsPrefix } from './routes/secret-objects.js';
 import { handleGetSecretValue } from './routes/secrets-manager.js';
 import { type TokenVerifier, tokenHeader } from './token.js';
 
@@ -60,13 +61,14 @@ type RouteName =
   | 'objects'
   | 'object'
   | 'events'
+  | 'secret_object'
   | 'unknown';
 
 interface Route {
   name: RouteName;
   /** Whether the request must carry the token. */
   needsToken: boolean;
-  /** The path after `/objects/`, for the `object` route. */
+  /** The path after `/objects/` or `/secret-objects/`, for the `object` and `secret_object` routes. */
   rest?: string;
 }
 
@@ -88,6 +90,10 @@ function findRoute(path: string): Route {
   }
   if (path.startsWith('/objects/') && path.length > '/objects/'.length) {
     return { name: 'object', needsToken: true, rest: path.slice('/objects/'.length) };
+  }
+  if (path.startsWith(secretObjectsPrefix) && path.length > secretObjectsPrefix.length) {
+    const rest = path.slice(secretObjectsPrefix.length);
+    return { name: 'secret_object', needsToken: true, rest };
   }
   return { name: 'unknown', needsToken: false };
 }
@@ -115,6 +121,8 @@ export function createApp(options: AppOptions): App {
   const maxUrlLength = options.maxUrlLength ?? 4096;
   let store: SecretStore | undefined;
   let shuttingDown = false;
+  /** Responses not finished yet, so a stop can mark them `Connection: close`. */
+  const active = new Set<Response>();
 
   const context: RouteContext = {
     logger,
@@ -128,7 +136,9 @@ export function createApp(options: AppOptions): App {
   };
 
   function track(res: Response, route: RouteName): void {
+    active.add(res);
     res.once('close', () => {
+      active.delete(res);
       metrics.httpRequests.inc({ route, status: String(res.statusCode) });
     });
     if (shuttingDown) {
@@ -175,6 +185,8 @@ export function createApp(options: AppOptions): App {
         return handleListObjects(context, query, res);
       case 'object':
         return handleGetObject(context, route.rest ?? '', query, req, res);
+      case 'secret_object':
+        return handleGetSecretObject(context, route.rest ?? '', query, res);
       case 'events':
         if (shuttingDown) {
           throw new HttpError(503, 'ShuttingDownException', 'kura is stopping');
@@ -231,6 +243,11 @@ export function createApp(options: AppOptions): App {
     },
     beginShutdown() {
       shuttingDown = true;
+      for (const res of active) {
+        if (!res.headersSent) {
+          res.setHeader('Connection', 'close');
+        }
+      }
       events.close();
     },
   };

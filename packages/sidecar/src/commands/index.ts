@@ -1,5 +1,12 @@
 import type { Command } from './command.js';
+import { execCommand } from './exec.js';
+import { renderSecretsCommand } from './render-secrets.js';
 import { serveCommand } from './serve.js';
 
 /** Every subcommand, in the order `kura --help` lists them. */
-export const commands: Command[] = [serveCommand];
+export const commands: Command[] = [
+  serveCommand,
+  execCommand,
+  renderSecretsCommand,
+  validateCommand,
+];

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeStore, secretObject, testSpc } from './support/fakes.js';
+import { asJson, serveApp, type TestServer } from './support/serve-app.js';
+
+let served: TestServer | undefined;
+
+afterEach(async () => {
+  await served?.server.stop();
+  served = undefined;
+});
+
+describe('app checks', () => {
+  it('ping answers healthy without a token', async () => {
+    served = await serveApp();
+    const response = await fetch(`${served.url}/ping`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await response.text()).toBe('healthy');
+  });
+
+  it('healthz answers ok without a token', async () => {
+    served = await serveApp();
+    const response = await fetch(`${served.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json().then(asJson)).toEqual({ status: 'ok' });
+  });
+
+  it('readyz is 503 until the store is set', async () => {
+    served = await serveApp({ spc: testSpc });
+    const before = await fetch(`${served.url}/readyz`);
+    expect(before.status).toBe(503);
+    expect(before.headers.get('content-type')).toBe('application/json');
+
+    const store = new FakeStore(served.cache);
+    store.put(secretObject, 'value');
+    served.app.setStore(store);
+    const after = await fetch(`${served.url}/readyz`);
+    expect(after.status).toBe(200);
+    expect(await after.json().then(asJson)).toMatchObject({
+      status: 'ready',
+      objects: 1,
+      stale: 0,
+    });
+  });
+
+  it('readyz is 200 at once without an SPC', async () => {
+    served = await serveApp();
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+  });
+
+  it('metrics are served in the Prometheus format', async () => {
+    served = await serveApp();
+    await fetch(`${served.url}/ping`);
+    const response = await fetch(`${served.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('kura_http_requests_total{route="ping",status="200"} 1');
+    expect(text).toContain('kura_aws_call_duration_seconds');
+    expect(text).toContain('kura_stale_objects');
+  });
+
+  it('unknown path gets 404 JSON', async () => {
+    served = await serveApp();
+    const response = await served.get('/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect((await response.json().then(asJson)).__type).toBe('NotFoundException');
+  });
+
+  it('missing token gets 403', async () => {
+    served = await serveApp();
+    const response = await fetch(`${served.url}/secretsmanager/get?secretId=x`);
+    expect(response.status).toBe(403);
+    expect((await response.json().then(asJson)).__type).toBe('InvalidTokenException');
+  });
+
+  it('wrong token gets 403', async () => {
+    served = await serveApp();
+    const response = await served.get('/objects', {
+      headers: { 'x-aws-parameters-secrets-token': 'wrong' },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('X-Forwarded-For gets 400 even with the token', async () => {
+    served = await serveApp();
+    const response = await served.get('/secretsmanager/get?secretId=x', {
+      headers: { 'x-forwarded-for': '10.0.0.1' },
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json().then(asJson)).__type).toBe('ForwardedRequestException');
+  });
+
+  it('POST gets 405 with Allow', async () => {
+    served = await serveApp();
+    const response = await served.get('/ping', { method: 'POST', body: 'x' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('HEAD gets the headers of GET and no body', async () => {
+    served = await serveApp();
+    const response = await served.get('/ping', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe('7');
+    expect(await response.text()).toBe('');
+  });
+
+  it('URL past the limit gets 414', async () => {
+    served = await serveApp({ maxUrlLength: 300 });
+    const response = await served.get(`/secretsmanager/get?secretId=${'a'.repeat(400)}`);
+    expect(response.status).toBe(414);
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('unknown query parameter on health routes gets 400', async () => {
+    served = await serveApp();
+    const response = await fetch(`${served.url}/healthz?verbose=1`);
+    expect(response.status).toBe(400);
+  });
+
+  it('rejections are logged without the presented token', async () => {
+    served = await serveApp();
+    await served.get('/objects', {
+      headers: { 'x-aws-parameters-secrets-token': 'presented-value' },
+    });
+    const logs = served.logs.join('');
+    expect(logs).toContain('request rejected');
+    expect(logs).not.toContain('presented-value');
+  });
+});

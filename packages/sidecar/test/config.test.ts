@@ -1,0 +1,69 @@
+import { KuraConfigError } from '@kura/sdk';
+import { describe, expect, it } from 'vitest';
+import { renderOptionsHelp, resolveServeConfig, serveOptions } from '../src/config.js';
+
+describe('resolveServeConfig', () => {
+  it('uses the defaults', () => {
+    const config = resolveServeConfig([], {});
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(2773);
+    expect(config.source).toBe('auto');
+    expect(config.allowUnlisted).toBe(false);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('prefers the flag over the variable over the default', () => {
+    const env = { KURA_PORT: '3000', KURA_MAX_CONNECTIONS: '5' };
+    const config = resolveServeConfig(['--port', '4000'], env);
+    expect(config.port).toBe(4000);
+    expect(config.maxConnections).toBe(5);
+  });
+
+  it('reads --flag=value and bare boolean flags', () => {
+    const config = resolveServeConfig(['--log-level=debug', '--allow-unlisted'], {});
+    expect(config.logLevel).toBe('debug');
+    expect(config.allowUnlisted).toBe(true);
+  });
+
+  it('reads boolean variables', () => {
+    expect(resolveServeConfig([], { KURA_ALLOW_UNLISTED: 'TRUE' }).allowUnlisted).toBe(true);
+    expect(() => resolveServeConfig([], { KURA_ALLOW_UNLISTED: 'yes' })).toThrow(
+      /KURA_ALLOW_UNLISTED: invalid value "yes"; write true or false/,
+    );
+  });
+
+  it('rejects a non-loopback host without the flag', () => {
+    expect(() => resolveServeConfig(['--host', '0.0.0.0'], {})).toThrow(/--allow-non-loopback/);
+    const config = resolveServeConfig(['--host', '0.0.0.0', '--allow-non-loopback'], {});
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('accepts IPv6 loopback', () => {
+    expect(resolveServeConfig(['--host', '::1'], {}).host).toBe('::1');
+  });
+
+  it.each([
+    [['--port', 'http'], /--port: invalid value "http"; write a whole number/],
+    [['--port', '70000'], /--port: 70000 is out of range/],
+    [['--source', 'disk'], /--source: invalid value "disk"; write one of aws, files, auto/],
+    [['--unknown'], /unknown argument "--unknown"/],
+    [['--spc'], /--spc: missing value/],
+    [['--source', 'files', '--spc', 'x.yaml'], /--mount-dir/],
+    [['--spc-name', 'a'], /--spc-name needs --spc/],
+  ])('rejects %j', (args, message) => {
+    expect(() => resolveServeConfig(args, {})).toThrow(KuraConfigError);
+    expect(() => resolveServeConfig(args, {})).toThrow(message);
+  });
+});
+
+describe('renderOptionsHelp', () => {
+  it('lists every flag with its variable and default', () => {
+    const help = renderOptionsHelp();
+    for (const option of serveOptions) {
+      expect(help).toContain(option.flag);
+      expect(help).toContain(`Environment: ${option.env}.`);
+    }
+    expect(help).toContain('Default: 2773.');
+    expect(help).toContain('in milliseconds');
+  });
+});

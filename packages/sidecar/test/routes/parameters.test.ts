@@ -1,0 +1,134 @@
+import type { ParameterValue } from '@kura/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parameterNameOf } from '../../src/listed-ids.js';
+import { FakeStore, parameterObject, testSpc } from '../support/fakes.js';
+import { asJson, serveApp, type TestServer } from '../support/serve-app.js';
+
+let served: TestServer | undefined;
+
+afterEach(async () => {
+  await served?.server.stop();
+  served = undefined;
+});
+
+const passwordParameter: ParameterValue = {
+  name: '/app/db/password',
+  type: 'SecureString',
+  value: 'param-value',
+  version: 3,
+  arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/app/db/password',
+  lastModifiedDate: new Date('2026-01-02T03:04:05.000Z'),
+  dataType: 'text',
+};
+
+describe('GET /systemsmanager/parameters/get', () => {
+  it('returns the GetParameter shape under Parameter', async () => {
+    served = await serveApp();
+    served.cache.parameters.set('/app/db/password', passwordParameter);
+    const response = await served.get(
+      '/systemsmanager/parameters/get?name=%2Fapp%2Fdb%2Fpassword&withDecryption=true',
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json().then(asJson)).toEqual({
+      Parameter: {
+        ARN: passwordParameter.arn,
+        DataType: 'text',
+        LastModifiedDate: '2026-01-02T03:04:05.000Z',
+        Name: '/app/db/password',
+        Selector: null,
+        SourceResult: null,
+        Type: 'SecureString',
+        Value: 'param-value',
+        Version: 3,
+      },
+      ResultMetadata: {},
+    });
+    expect(served.cache.parameterCalls).toEqual([
+      { name: '/app/db/password', withDecryption: true },
+    ]);
+  });
+
+  it('defaults withDecryption to false and passes version', async () => {
+    served = await serveApp();
+    served.cache.parameters.set('/app/db/password', passwordParameter);
+    await served.get('/systemsmanager/parameters/get?name=/app/db/password&version=2');
+    expect(served.cache.parameterCalls).toEqual([
+      { name: '/app/db/password', version: '2', withDecryption: false },
+    ]);
+  });
+
+  it('passes label', async () => {
+    served = await serveApp();
+    served.cache.parameters.set('/app/db/password', passwordParameter);
+    await served.get('/systemsmanager/parameters/get?name=/app/db/password&label=stable');
+    expect(served.cache.parameterCalls[0]?.label).toBe('stable');
+  });
+
+  it.each([
+    ['/systemsmanager/parameters/get', 'missing parameter name'],
+    ['/systemsmanager/parameters/get?name=a&version=1&label=x', 'not both'],
+    ['/systemsmanager/parameters/get?name=a&version=one', 'invalid version'],
+    ['/systemsmanager/parameters/get?name=a&withDecryption=yes', 'invalid withDecryption'],
+    ['/systemsmanager/parameters/get?name=a&secretId=b', 'unknown parameter'],
+  ])('rejects %s with 400', async (path, message) => {
+    served = await serveApp();
+    const response = await served.get(path);
+    expect(response.status).toBe(400);
+    expect((await response.json().then(asJson)).message).toContain(message);
+  });
+
+  it('passes ParameterNotFound through', async () => {
+    served = await serveApp();
+    const response = await served.get('/systemsmanager/parameters/get?name=missing');
+    expect(response.status).toBe(400);
+    expect((await response.json().then(asJson)).__type).toBe('ParameterNotFound');
+  });
+
+  it('rejects a name the SPC does not name with 403', async () => {
+    served = await serveApp({ spc: testSpc });
+    const response = await served.get('/systemsmanager/parameters/get?name=/other');
+    expect(response.status).toBe(403);
+    expect((await response.json().then(asJson)).id).toBe('/other');
+  });
+
+  it('accepts a listed parameter by file name and by ARN', async () => {
+    served = await serveApp({ spc: testSpc });
+    served.cache.parameters.set('/app/db/password', passwordParameter);
+    const byFile = await served.get('/systemsmanager/parameters/get?name=_app_db_password');
+    expect(byFile.status).toBe(200);
+    const byArn = await served.get(
+      `/systemsmanager/parameters/get?name=${encodeURIComponent(passwordParameter.arn)}`,
+    );
+    expect(byArn.status).toBe(200);
+    expect(served.cache.parameterCalls.map((call) => call.name)).toEqual([
+      '/app/db/password',
+      '/app/db/password',
+    ]);
+  });
+
+  it('serves a listed parameter from the mount dir under --source files', async () => {
+    served = await serveApp({ spc: testSpc, source: 'files' });
+    const store = new FakeStore(served.cache);
+    store.put(parameterObject, 'from-file');
+    served.app.setStore(store);
+    const body = await (await served.get('/systemsmanager/parameters/get?name=/app/db/password'))
+      .json()
+      .then(asJson);
+    expect(body.Parameter.Value).toBe('from-file');
+    expect(served.cache.parameterCalls).toEqual([]);
+  });
+});
+
+describe('parameterNameOf', () => {
+  it('maps an ARN with a path to the name with a leading slash', () => {
+    expect(parameterNameOf('arn:aws:ssm:us-east-1:111122223333:parameter/app/db')).toBe('/app/db');
+  });
+
+  it('maps an ARN of a top-level name to the bare name', () => {
+    expect(parameterNameOf('arn:aws:ssm:us-east-1:111122223333:parameter/plain')).toBe('plain');
+  });
+
+  it('keeps a name as it is', () => {
+    expect(parameterNameOf('/app/db')).toBe('/app/db');
+  });
+});

@@ -1,0 +1,236 @@
+import {
+  KuraAwsThrottledError,
+  KuraAwsTimeoutError,
+  KuraAwsUnavailableError,
+  type SecretValue,
+} from '@kura/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatEpochSeconds } from '../../src/routes/secrets-manager.js';
+import {
+  arnSecretObject,
+  binaryObject,
+  FakeStore,
+  secretObject,
+  secretValue,
+  testSpc,
+} from '../support/fakes.js';
+import { asJson, serveApp, type TestServer } from '../support/serve-app.js';
+
+let served: TestServer | undefined;
+
+afterEach(async () => {
+  await served?.server.stop();
+  served = undefined;
+});
+
+const awsDetails = {
+  service: 'secretsmanager' as const,
+  operation: 'GetSecretValue',
+  region: 'us-east-1',
+  id: 'my-secret',
+};
+
+describe('GET /secretsmanager/get', () => {
+  it('returns the GetSecretValue shape', async () => {
+    served = await serveApp();
+    served.cache.secrets.set('my-secret', secretValue('my-secret', 'plain'));
+    const response = await served.get('/secretsmanager/get?secretId=my-secret');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const body = await response.json().then(asJson);
+    expect(Object.keys(body)).toEqual([
+      'ARN',
+      'Name',
+      'VersionId',
+      'SecretString',
+      'VersionStages',
+      'CreatedDate',
+    ]);
+    expect(body.Name).toBe('my-secret');
+    expect(body.SecretString).toBe('plain');
+    expect(body.VersionStages).toEqual(['AWSCURRENT']);
+    expect(body.CreatedDate).toBe('1569534789.046');
+  });
+
+  it('encodes SecretBinary in base64 without SecretString', async () => {
+    served = await serveApp();
+    const binary: SecretValue = {
+      ...secretValue('keystore', ''),
+      secretString: undefined,
+      secretBinary: new Uint8Array([0x00, 0xff, 0xfe, 0x80, 0x0a, 0x41]),
+    };
+    served.cache.secrets.set('keystore', binary);
+    const body = await (await served.get('/secretsmanager/get?secretId=keystore'))
+      .json()
+      .then(asJson);
+    expect(body.SecretBinary).toBe('AP/+gApB');
+    expect(body).not.toHaveProperty('SecretString');
+  });
+
+  it('passes versionId, versionStage and refreshNow to the cache', async () => {
+    served = await serveApp();
+    served.cache.secrets.set('my-secret', secretValue('my-secret', 'plain'));
+    const response = await served.get(
+      '/secretsmanager/get?secretId=my-secret&versionStage=AWSPREVIOUS&versionId=abc&refreshNow=TRUE',
+    );
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls).toEqual([
+      { secretId: 'my-secret', versionId: 'abc', versionStage: 'AWSPREVIOUS', refreshNow: true },
+    ]);
+  });
+
+  it('passes AWS errors through with their status and type', async () => {
+    served = await serveApp();
+    served.cache.secrets.set(
+      'busy',
+      new KuraAwsThrottledError(
+        'GetSecretValue of busy was throttled',
+        { ...awsDetails, awsCode: 'ThrottlingException', httpStatus: 400 },
+        true,
+        { cause: new Error('Rate exceeded') },
+      ),
+    );
+    const response = await served.get('/secretsmanager/get?secretId=busy');
+    expect(response.status).toBe(400);
+    expect(await response.json().then(asJson)).toEqual({
+      __type: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
+  });
+
+  it('passes not found through as AWS sends it', async () => {
+    served = await serveApp();
+    const response = await served.get('/secretsmanager/get?secretId=missing');
+    expect(response.status).toBe(400);
+    expect((await response.json().then(asJson)).__type).toBe('ResourceNotFoundException');
+  });
+
+  it('answers 504 on a timeout', async () => {
+    served = await serveApp();
+    served.cache.secrets.set(
+      'slow',
+      new KuraAwsTimeoutError('timed out', { ...awsDetails, awsCode: 'TimeoutError' }, true),
+    );
+    const response = await served.get('/secretsmanager/get?secretId=slow');
+    expect(response.status).toBe(504);
+    expect((await response.json().then(asJson)).__type).toBe('TimeoutError');
+  });
+
+  it('answers 502 on a connection failure', async () => {
+    served = await serveApp();
+    served.cache.secrets.set(
+      'down',
+      new KuraAwsUnavailableError('refused', { ...awsDetails, awsCode: 'ECONNREFUSED' }, true),
+    );
+    const response = await served.get('/secretsmanager/get?secretId=down');
+    expect(response.status).toBe(502);
+    expect((await response.json().then(asJson)).__type).toBe('ConnectionError');
+  });
+
+  it('passes a 5xx from AWS through', async () => {
+    served = await serveApp();
+    served.cache.secrets.set(
+      'broken',
+      new KuraAwsUnavailableError(
+        'internal',
+        { ...awsDetails, awsCode: 'InternalServiceError', httpStatus: 500 },
+        true,
+        { cause: new Error('internal failure') },
+      ),
+    );
+    const response = await served.get('/secretsmanager/get?secretId=broken');
+    expect(response.status).toBe(500);
+    expect((await response.json().then(asJson)).__type).toBe('InternalServiceError');
+  });
+
+  it.each([
+    ['/secretsmanager/get', 'missing parameter secretId'],
+    ['/secretsmanager/get?secretId=', 'missing parameter secretId'],
+    ['/secretsmanager/get?secretId=a&color=red', 'unknown parameter "color"'],
+    ['/secretsmanager/get?secretId=a&secretId=b', 'given twice'],
+    ['/secretsmanager/get?secretId=a&refreshNow=maybe', 'invalid refreshNow'],
+    ['/secretsmanager/get?secretId=%E0%A4%A', 'malformed percent-encoding'],
+    ['/secretsmanager/get?secretId=a&versionStage=', 'versionStage is empty'],
+  ])('rejects %s with 400', async (path, message) => {
+    served = await serveApp();
+    const response = await served.get(path);
+    expect(response.status).toBe(400);
+    const body = await response.json().then(asJson);
+    expect(body.__type).toBe('InvalidParameterException');
+    expect(body.message).toContain(message);
+  });
+
+  it('rejects an id the SPC does not name with 403', async () => {
+    served = await serveApp({ spc: testSpc });
+    const response = await served.get('/secretsmanager/get?secretId=other');
+    expect(response.status).toBe(403);
+    const body = await response.json().then(asJson);
+    expect(body.__type).toBe('UnlistedIdException');
+    expect(body.id).toBe('other');
+    expect(body.flag).toBe('--allow-unlisted');
+    expect(body.message).toContain('"other"');
+    expect(served.cache.secretCalls).toEqual([]);
+  });
+
+  it('serves an unlisted id with allowUnlisted', async () => {
+    served = await serveApp({ spc: testSpc, allowUnlisted: true });
+    served.cache.secrets.set('other', secretValue('other', 'x'));
+    expect((await served.get('/secretsmanager/get?secretId=other')).status).toBe(200);
+  });
+
+  it('reads a listed file name as its objectName', async () => {
+    served = await serveApp({ spc: testSpc });
+    served.cache.secrets.set(binaryObject.objectName, secretValue('keystore', 'k'));
+    const response = await served.get('/secretsmanager/get?secretId=keystore.p12');
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls[0]?.secretId).toBe('keystore');
+  });
+
+  it('accepts the ARN of an object named by name once loaded', async () => {
+    served = await serveApp({ spc: testSpc });
+    const value = secretValue('my-secret', 'plain');
+    served.cache.secrets.set('my-secret', value);
+    served.cache.secrets.set(arnSecretObject.objectName, secretValue('team/api-key', 'k'));
+    served.cache.secrets.set(binaryObject.objectName, secretValue('keystore', 'k'));
+    const store = new FakeStore(served.cache);
+    store.put(secretObject, 'plain');
+    served.app.setStore(store);
+
+    const response = await served.get(
+      `/secretsmanager/get?secretId=${encodeURIComponent(value.arn)}`,
+    );
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls.at(-1)?.secretId).toBe('my-secret');
+  });
+
+  it('serves a listed object from the mount dir under --source files', async () => {
+    served = await serveApp({ spc: testSpc, source: 'files' });
+    const store = new FakeStore(served.cache);
+    store.put(binaryObject, new Uint8Array([0x00, 0xff, 0xfe, 0x80, 0x0a, 0x41]));
+    served.app.setStore(store);
+    const body = await (await served.get('/secretsmanager/get?secretId=keystore.p12'))
+      .json()
+      .then(asJson);
+    expect(body.Name).toBe('keystore');
+    expect(body.SecretBinary).toBe('AP/+gApB');
+    expect(served.cache.secretCalls).toEqual([]);
+  });
+
+  it('counts cache lookups as hits without AWS calls', async () => {
+    served = await serveApp();
+    served.cache.secrets.set('my-secret', secretValue('my-secret', 'plain'));
+    await served.get('/secretsmanager/get?secretId=my-secret');
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
+    expect(metrics).toContain('kura_cache_lookups_total{result="hit"} 1');
+  });
+});
+
+describe('formatEpochSeconds', () => {
+  it('keeps milliseconds as a fraction', () => {
+    expect(formatEpochSeconds(new Date(1_569_534_789_046))).toBe('1569534789.046');
+  });
+
+  it('drops a zero fraction', () => {
+    expect(formatEpochSeconds(new Date(1_569_534_789_000))).toBe('1569534789');
+  });
+});

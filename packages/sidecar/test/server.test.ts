@@ -1,0 +1,81 @@
+import { connect, type Socket } from 'node:net';
+import type { SecretValue } from '@kura/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { secretValue } from './support/fakes.js';
+import { asJson, serveApp, type TestServer } from './support/serve-app.js';
+
+let served: TestServer | undefined;
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) {
+    socket.destroy();
+  }
+  await served?.server.stop();
+  served = undefined;
+});
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.on('error', reject);
+    sockets.push(socket);
+  });
+}
+
+describe('startServer', () => {
+  it('answers 429 past the connection limit', async () => {
+    served = await serveApp({ maxConnections: 2 });
+    await openSocket(served.server.address.port);
+    await openSocket(served.server.address.port);
+    const response = await fetch(`${served.url}/ping`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect((await response.json().then(asJson)).__type).toBe('TooManyConnectionsException');
+  });
+
+  it('serves again once connections close', async () => {
+    served = await serveApp({ maxConnections: 1 });
+    const held = await openSocket(served.server.address.port);
+    expect((await fetch(`${served.url}/ping`)).status).toBe(429);
+    held.destroy();
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`${served?.url}/ping`, { headers: { connection: 'close' } })).status,
+      )
+      .toBe(200);
+  });
+
+  it('binds 127.0.0.1 and reports the port', async () => {
+    served = await serveApp();
+    expect(served.server.address.address).toBe('127.0.0.1');
+    expect(served.url).toBe(`http://127.0.0.1:${served.server.address.port}`);
+  });
+
+  it('finishes an in-flight request on stop', async () => {
+    served = await serveApp();
+    let release: (value: SecretValue) => void = () => undefined;
+    const started = new Promise<void>((resolveStarted) => {
+      served?.cache.secrets.set('slow', () => {
+        resolveStarted();
+        return new Promise<SecretValue>((resolve) => {
+          release = resolve;
+        });
+      });
+    });
+
+    const inFlight = served.get('/secretsmanager/get?secretId=slow');
+    await started;
+    const stopped = served.server.stop();
+    await expect(fetch(`${served.url}/ping`)).rejects.toThrow();
+
+    release(secretValue('slow', 'late'));
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('connection')).toBe('close');
+    expect((await response.json().then(asJson)).SecretString).toBe('late');
+    await stopped;
+    served = undefined;
+  });
+});
