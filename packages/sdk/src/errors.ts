@@ -168,6 +168,11 @@ export class KuraAmbiguousNameError extends KuraError {
   static override readonly code = 'KURA_AMBIGUOUS_NAME';
 }
 
+/** A value read with `getJson` is not valid JSON. The message never quotes the value. */
+export class KuraNotJsonError extends KuraError {
+  static override readonly code = 'KURA_VALUE_NOT_JSON';
+}
+
 /** Writing or reading a mount dir failed. */
 export class KuraMountError extends KuraError {
   static override readonly code = 'KURA_MOUNT_FAILED';

@@ -17,3 +17,8 @@ export {
   type ReadSecretProviderClassOptions,
   readSecretProviderClass,
 } from './spec/parse-secret-provider-class.js';
+export type { BackoffPolicy } from './cache/backoff.js';
+export { type Clock, systemClock, type TimerHandle } from './cache/clock.js';
+export { openSecretStore } from './cache/secret-store.js';
+export { createSecretsCache } from './cache/secrets-cache.js';
+export type * from './cache/types.js';

@@ -1,10 +1,12 @@
 /** Validates the options of `createSecretsCache` once and fills in the defaults. */
+
+import type { AwsClientConfig } from '../aws/aws-source.js';
 import type { AwsSource } from '../aws/types.js';
 import { KuraConfigError } from '../errors.js';
 import { type BackoffPolicy, defaultBackoffPolicy } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDefaultSource } from './default-source.js';
-import type { AwsClientConfig, SecretsCacheOptions } from './types.js';
+import type { SecretsCacheOptions } from './types.js';
 
 export const defaultRefreshIntervalMs = 300_000;
 export const defaultMaxEntries = 1_000;

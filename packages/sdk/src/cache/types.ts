@@ -2,6 +2,7 @@
  * The public shapes of the in-memory store (`openSecretStore`) and the lazy cache
  * (`createSecretsCache`). The sidecar builds on these.
  */
+import type { AwsClientConfig } from '../aws/aws-source.js';
 import type { AwsSource, ParameterValue, SecretValue } from '../aws/types.js';
 import type { KuraError } from '../errors.js';
 import type { ObjectType, SecretProviderClass } from '../spec/model.js';
@@ -113,12 +114,6 @@ export interface SecretStore {
   /** Stops every timer and watcher. */
   close(): Promise<void>;
 }
-
-/**
- * Settings of the AWS SDK clients (`SecretsManagerClient`, `SSMClient`) the cache creates, such
- * as `endpoint`, `credentials` or `requestHandler`. `region` is set per call and ignored here.
- */
-export type AwsClientConfig = Record<string, unknown>;
 
 /** Options of `createSecretsCache`. */
 export interface SecretsCacheOptions {

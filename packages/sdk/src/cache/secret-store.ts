@@ -1,0 +1,545 @@
+/**
+ * The store of one SecretProviderClass: a synchronous view over the shared cache, plus the
+ * mount dir for `source: 'files' | 'auto'`.
+ */
+import type { ParameterValue, SecretValue } from '../aws/types.js';
+import {
+  KuraAwsError,
+  KuraClosedError,
+  type KuraError,
+  KuraMountError,
+  KuraNotJsonError,
+} from '../errors.js';
+import { readMountDir } from '../mount/read-mount-dir.js';
+import type { MountFile, MountWatcher } from '../mount/types.js';
+import { watchMountDir } from '../mount/watch-mount-dir.js';
+import type { ObjectType, SpcObject } from '../spec/model.js';
+import { hashContent } from './content.js';
+import { deriveFiles } from './derive-files.js';
+import type { CacheEntry, EntryListener } from './entry.js';
+import { NameIndex } from './name-index.js';
+import { failoverRequest, primaryRequest } from './object-requests.js';
+import { type ResolvedStoreOptions, resolveStoreOptions } from './resolve-store-options.js';
+import type { SharedSecretsCache } from './secrets-cache.js';
+import { StoreEvents } from './store-events.js';
+import type {
+  ObjectStatus,
+  SecretStore,
+  SecretStoreEvents,
+  SecretStoreOptions,
+  ValueSource,
+} from './types.js';
+
+/**
+ * Opens a store over the objects of a SecretProviderClass. Resolves once every object (and
+ * every jmesPath file) has a value; rejects with the first load error otherwise, after
+ * stopping everything it started.
+ *
+ * With `source: 'aws'` every value comes from AWS through the cache. With `files`, every value
+ * comes from the mount dir and no AWS call is made. With `auto`, AWS comes first; an object
+ * that AWS cannot serve at start with a retryable error (throttling, 5xx, timeout, network)
+ * takes its files' content, and a changed file triggers an immediate refresh of its object
+ * from AWS, whose failure makes the store serve the changed file.
+ */
+export async function openSecretStore(options: SecretStoreOptions): Promise<SecretStore> {
+  const resolved = await resolveStoreOptions(options);
+  const store = new SpcSecretStore(resolved);
+  try {
+    await store.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** The current value and status of one file of the store. */
+interface FileRecord {
+  readonly fileName: string;
+  readonly objectName: string;
+  readonly objectType: ObjectType;
+  content?: Uint8Array;
+  hash?: string;
+  version?: string;
+  source?: ValueSource;
+  /** Wall-clock time of the last successful refresh, in milliseconds since the epoch. */
+  refreshedAtWall?: number;
+  stale: boolean;
+  lastErrorCode?: string;
+}
+
+/** One SPC object, the cache entries that feed it, and its files. */
+interface ObjectBinding {
+  readonly object: SpcObject;
+  /** The object's own file name, then its jmesPath files' names. */
+  readonly fileNames: readonly string[];
+  readonly listener: EntryListener;
+  primary?: CacheEntry;
+  /** The `failoverObject` entry, held only while the primary region has no value. */
+  failover?: CacheEntry;
+}
+
+const decoder = new TextDecoder();
+
+class SpcSecretStore implements SecretStore {
+  readonly #options: ResolvedStoreOptions;
+  readonly #cache: SharedSecretsCache;
+  readonly #names: NameIndex;
+  readonly #records = new Map<string, FileRecord>();
+  readonly #bindings: ObjectBinding[] = [];
+  readonly #bindingByFileName = new Map<string, ObjectBinding>();
+  readonly #events = new StoreEvents();
+  #watcher: MountWatcher | undefined;
+  /** False until `start` resolved: the first load applies values itself and emits nothing. */
+  #ready = false;
+  #closed = false;
+
+  constructor(options: ResolvedStoreOptions) {
+    this.#options = options;
+    this.#cache = options.cache;
+    this.#names = new NameIndex(options.spc);
+
+    for (const object of options.spc.objects) {
+      const fileNames = [object.fileName, ...object.jmesPath.map((entry) => entry.fileName)];
+      const binding: ObjectBinding = { object, fileNames, listener: this.#listenerFor(object) };
+      this.#bindings.push(binding);
+      for (const fileName of fileNames) {
+        this.#bindingByFileName.set(fileName, binding);
+        this.#records.set(fileName, {
+          fileName,
+          objectName: object.objectName,
+          objectType: object.objectType,
+          stale: false,
+        });
+      }
+    }
+  }
+
+  get cache(): SharedSecretsCache {
+    return this.#cache;
+  }
+
+  async start(): Promise<void> {
+    if (this.#options.policy !== 'aws') {
+      await this.#startWatcher();
+    }
+    if (this.#options.policy === 'files') {
+      this.#loadFromFiles();
+    } else {
+      await this.#loadFromAws();
+    }
+    this.#ready = true;
+  }
+
+  get(name: string): string {
+    return decoder.decode(this.getBytes(name));
+  }
+
+  getBytes(name: string): Uint8Array {
+    const record = this.#recordOf(name);
+    return record.content as Uint8Array;
+  }
+
+  getJson<T = unknown>(name: string): T {
+    const text = this.get(name);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // The parser's message quotes the input, which is a secret, so it is not kept as cause.
+      throw new KuraNotJsonError(
+        `the value of ${name} is not valid JSON; read it with get() or getBytes() instead`,
+      );
+    }
+  }
+
+  status(name: string): ObjectStatus {
+    return toStatus(this.#recordOf(name));
+  }
+
+  objects(): ObjectStatus[] {
+    this.#assertOpen();
+    return [...this.#records.values()].map(toStatus);
+  }
+
+  on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  off<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  async refresh(name?: string): Promise<void> {
+    this.#assertOpen();
+    const bindings =
+      name === undefined
+        ? this.#bindings
+        : [this.#bindingByFileName.get(this.#names.resolve(name)) as ObjectBinding];
+
+    if (this.#options.policy === 'files') {
+      await this.#refreshFromFiles(bindings);
+      return;
+    }
+    const results = await Promise.allSettled(
+      bindings.map((binding) => this.#refreshBinding(binding)),
+    );
+    throwFirstRejection(results);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#events.clear();
+    await this.#watcher?.close();
+    for (const binding of this.#bindings) {
+      this.#releaseEntries(binding);
+    }
+    if (this.#options.ownsCache) {
+      this.#cache.close();
+    }
+  }
+
+  // --- loading -------------------------------------------------------------------------------
+
+  async #startWatcher(): Promise<void> {
+    const mountDir = this.#options.mountDir as string;
+    this.#watcher = await watchMountDir(mountDir, {
+      fileNames: [...this.#records.keys()],
+      ...(this.#options.settleMs === undefined ? {} : { settleMs: this.#options.settleMs }),
+      onChange: (file) => this.#onFileChange(file),
+      onRemove: (fileName) => this.#onFileRemove(fileName),
+      onError: (error) => this.#events.emit('error', { error }),
+    });
+  }
+
+  #loadFromFiles(): void {
+    const current = this.#watcher?.current() ?? new Map<string, MountFile>();
+    const missing = [...this.#records.keys()].filter((fileName) => !current.has(fileName));
+    if (missing.length > 0) {
+      throw this.#missingFilesError(missing);
+    }
+    for (const file of current.values()) {
+      this.#applyMountFile(file);
+    }
+  }
+
+  async #loadFromAws(): Promise<void> {
+    for (const binding of this.#bindings) {
+      binding.primary = this.#cache.hold(
+        primaryRequest(this.#options.spc, binding.object),
+        binding.listener,
+      );
+    }
+    const results = await Promise.allSettled(
+      this.#bindings.map((binding) => this.#loadObject(binding)),
+    );
+    throwFirstRejection(results);
+  }
+
+  /**
+   * Loads one object at start: the primary region, then on a retryable error the failover
+   * region, then under `auto` the mount dir's files. A non-retryable error (not found, access
+   * denied, an extraction error) is thrown, never masked by a fallback.
+   */
+  async #loadObject(binding: ObjectBinding): Promise<void> {
+    const primary = binding.primary as CacheEntry;
+    let primaryError: unknown;
+    try {
+      await this.#loadEntry(binding, primary);
+      return;
+    } catch (error) {
+      if (!isRetryable(error)) {
+        throw error;
+      }
+      primaryError = error;
+    }
+
+    const failover = failoverRequest(this.#options.spc, binding.object);
+    if (failover !== undefined) {
+      binding.failover = this.#cache.hold(failover, binding.listener);
+      try {
+        await this.#loadEntry(binding, binding.failover);
+        return;
+      } catch (error) {
+        if (!isRetryable(error)) {
+          throw error;
+        }
+      }
+    }
+
+    if (this.#options.policy === 'auto' && this.#applyFilesOf(binding)) {
+      this.#markStale(binding, primaryError as KuraError);
+      return;
+    }
+    throw primaryError;
+  }
+
+  async #loadEntry(binding: ObjectBinding, entry: CacheEntry): Promise<void> {
+    // An entry another store or a lazy read already filled costs no AWS call.
+    if (entry.value === undefined) {
+      await this.#cache.fetch(entry);
+    }
+    this.#applyEntry(binding, entry);
+  }
+
+  /** Uses the mount dir's files for every file of an object; false when one is missing. */
+  #applyFilesOf(binding: ObjectBinding): boolean {
+    const current = this.#watcher?.current();
+    const files = binding.fileNames.map((fileName) => current?.get(fileName));
+    if (files.some((file) => file === undefined)) {
+      return false;
+    }
+    for (const file of files as MountFile[]) {
+      this.#applyMountFile(file);
+    }
+    return true;
+  }
+
+  // --- refreshing ----------------------------------------------------------------------------
+
+  async #refreshBinding(binding: ObjectBinding): Promise<void> {
+    const primary = binding.primary as CacheEntry;
+    try {
+      await this.#cache.fetch(primary);
+    } catch (error) {
+      if (binding.failover !== undefined && isRetryable(error)) {
+        await this.#cache.fetch(binding.failover);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async #refreshFromFiles(bindings: readonly ObjectBinding[]): Promise<void> {
+    const fileNames = bindings.flatMap((binding) => binding.fileNames);
+    const files = await readMountDir(this.#options.mountDir as string, {
+      fileNames,
+      ...(this.#options.settleMs === undefined ? {} : { settleMs: this.#options.settleMs }),
+    });
+    const missing = fileNames.filter((fileName) => !files.has(fileName));
+    for (const file of files.values()) {
+      this.#applyMountFile(file);
+    }
+    if (missing.length > 0) {
+      throw this.#missingFilesError(missing);
+    }
+  }
+
+  #listenerFor(object: SpcObject): EntryListener {
+    return {
+      onValue: (entry) => {
+        const binding = this.#bindingByFileName.get(object.fileName) as ObjectBinding;
+        if (!this.#ready || this.#closed || this.#servingEntry(binding) !== entry) {
+          return;
+        }
+        try {
+          this.#applyEntry(binding, entry);
+        } catch (error) {
+          this.#reportFailure(binding, error as KuraError);
+          return;
+        }
+        if (entry === binding.primary && binding.failover !== undefined) {
+          // The primary region is back: stop refreshing the failover region.
+          this.#cache.release(binding.failover, binding.listener);
+          binding.failover = undefined;
+        }
+      },
+      onError: (entry, error) => {
+        const binding = this.#bindingByFileName.get(object.fileName) as ObjectBinding;
+        if (!this.#ready || this.#closed) {
+          return;
+        }
+        const serving = this.#servingEntry(binding);
+        if (serving === undefined || serving === entry) {
+          this.#reportFailure(binding, error);
+        } else {
+          this.#events.emit('error', {
+            fileName: object.fileName,
+            objectName: object.objectName,
+            error,
+          });
+        }
+      },
+    };
+  }
+
+  /** The entry whose value the object shows: the primary region's, else the failover region's. */
+  #servingEntry(binding: ObjectBinding): CacheEntry | undefined {
+    if (binding.primary?.value !== undefined) {
+      return binding.primary;
+    }
+    return binding.failover?.value === undefined ? undefined : binding.failover;
+  }
+
+  #onFileChange(file: MountFile): void {
+    if (!this.#ready || this.#closed) {
+      return;
+    }
+    if (this.#options.policy === 'files') {
+      this.#applyMountFile(file);
+      return;
+    }
+    // Under `auto` a changed file is a rotation signal: fetch the object from AWS now, and
+    // serve the file when AWS cannot be read.
+    const binding = this.#bindingByFileName.get(file.fileName);
+    if (binding === undefined) {
+      return;
+    }
+    this.#refreshBinding(binding).catch(() => {
+      if (!this.#closed) {
+        this.#applyMountFile(file);
+      }
+    });
+  }
+
+  #onFileRemove(fileName: string): void {
+    const binding = this.#bindingByFileName.get(fileName);
+    if (!this.#ready || this.#closed || this.#options.policy !== 'files' || binding === undefined) {
+      return;
+    }
+    const error = new KuraMountError(
+      `${fileName} was removed from mount dir ${this.#options.mountDir}; the store keeps serving its last value`,
+      { fileName },
+    );
+    this.#reportFailure(binding, error);
+  }
+
+  // --- records -------------------------------------------------------------------------------
+
+  #applyEntry(binding: ObjectBinding, entry: CacheEntry): void {
+    const value = entry.value as SecretValue | ParameterValue;
+    const version = 'versionId' in value ? value.versionId : String(value.version);
+    const files = deriveFiles(binding.object, entry.content as Uint8Array);
+    const refreshedAtWall = entry.refreshedAtWall ?? this.#options.cache.options.clock.wallNow();
+    for (const file of files) {
+      this.#setRecord(file.fileName, file.content, version, 'aws', refreshedAtWall);
+    }
+  }
+
+  #applyMountFile(file: MountFile): void {
+    this.#setRecord(
+      file.fileName,
+      file.content,
+      file.hash,
+      'files',
+      this.#cache.options.clock.wallNow(),
+    );
+  }
+
+  /**
+   * Stores a file's new content. A change is a change of content hash: only then does the
+   * version move and a `change` event go out. The version also moves when the source does.
+   */
+  #setRecord(
+    fileName: string,
+    content: Uint8Array,
+    version: string,
+    source: ValueSource,
+    refreshedAtWall: number,
+  ): void {
+    const record = this.#records.get(fileName) as FileRecord;
+    const hash = hashContent(content);
+    const changed = record.hash !== hash;
+    if (changed || record.source !== source) {
+      record.content = content;
+      record.hash = hash;
+      record.version = version;
+    }
+    record.source = source;
+    record.refreshedAtWall = refreshedAtWall;
+    record.stale = false;
+    record.lastErrorCode = undefined;
+
+    if (changed && this.#ready) {
+      this.#events.emit('change', {
+        fileName,
+        objectName: record.objectName,
+        version,
+        hash,
+        source,
+      });
+    }
+  }
+
+  #reportFailure(binding: ObjectBinding, error: KuraError): void {
+    this.#markStale(binding, error);
+    this.#events.emit('error', {
+      fileName: binding.object.fileName,
+      objectName: binding.object.objectName,
+      error,
+    });
+  }
+
+  /** Marks an object's files stale after a failed refresh; each file with a value gets a `stale` event. */
+  #markStale(binding: ObjectBinding, error: KuraError): void {
+    for (const fileName of binding.fileNames) {
+      const record = this.#records.get(fileName) as FileRecord;
+      record.lastErrorCode = error.code;
+      record.stale = record.content !== undefined;
+      if (record.stale && this.#ready) {
+        this.#events.emit('stale', { fileName, objectName: record.objectName, error });
+      }
+    }
+  }
+
+  #missingFilesError(missing: readonly string[]): KuraMountError {
+    const spc = this.#options.spc;
+    return new KuraMountError(
+      `mount dir ${this.#options.mountDir} lacks ${missing.join(', ')} of SecretProviderClass ${spc.namespace}/${spc.name}; check mountDir and that the CSI driver mounted this SecretProviderClass`,
+      missing.length === 1 ? { fileName: missing[0] as string } : {},
+    );
+  }
+
+  #releaseEntries(binding: ObjectBinding): void {
+    if (binding.primary !== undefined) {
+      this.#cache.release(binding.primary, binding.listener);
+      binding.primary = undefined;
+    }
+    if (binding.failover !== undefined) {
+      this.#cache.release(binding.failover, binding.listener);
+      binding.failover = undefined;
+    }
+  }
+
+  #recordOf(name: string): FileRecord {
+    this.#assertOpen();
+    return this.#records.get(this.#names.resolve(name)) as FileRecord;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new KuraClosedError('the secret store is closed; open a new one with openSecretStore');
+    }
+  }
+}
+
+function toStatus(record: FileRecord): ObjectStatus {
+  return {
+    fileName: record.fileName,
+    objectName: record.objectName,
+    objectType: record.objectType,
+    version: record.version ?? '',
+    hash: record.hash ?? '',
+    lastRefreshAt:
+      record.refreshedAtWall === undefined ? '' : new Date(record.refreshedAtWall).toISOString(),
+    stale: record.stale,
+    source: record.source ?? 'aws',
+    ...(record.lastErrorCode === undefined ? {} : { lastErrorCode: record.lastErrorCode }),
+  };
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof KuraAwsError && error.retryable;
+}
+
+function throwFirstRejection(results: readonly PromiseSettledResult<void>[]): void {
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      throw result.reason;
+    }
+  }
+}
