@@ -1,5 +1,5 @@
 /**
- * Lists the file names a mount dir shows when no SecretProviderClass says which names to expect.
+ * Lists the file names a mount dir shows when no SecretProviderClass names the files to expect.
  *
  * Rules:
  * - Entries whose name starts with `..` are skipped at every depth. They are the CSI driver's
@@ -16,10 +16,10 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isInside, isMissingError, joinFileName, realpathOrUndefined } from './mount-path.js';
 
-/** How deep nested directories (`pathTranslation: "False"`) are walked below the mount dir. */
+/** Maximum depth of nested directories (`pathTranslation: "False"`) walked below the mount dir. */
 export const maxDepth = 16;
 
-/** Longest decimal suffix `os.CreateTemp` appends: a 32-bit number has at most 10 digits. */
+/** Maximum digits of the suffix `os.CreateTemp` appends, because a 32-bit number has at most 10. */
 const maxTempSuffixDigits = 10;
 
 interface Candidate {

@@ -2,9 +2,9 @@
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
-/** Longest path segment the CSI driver's atomic writer accepts, in bytes. */
+/** Maximum length of a path segment the CSI driver's atomic writer accepts, in bytes. */
 const maxSegmentBytes = 255;
-/** Longest file name the CSI driver's atomic writer accepts, in bytes. */
+/** Maximum length of a file name the CSI driver's atomic writer accepts, in bytes. */
 const maxNameBytes = 4096;
 
 /**
@@ -72,7 +72,7 @@ export function isMissingError(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
 }
 
-/** The message of an error, for wrapping it in one of ours. */
+/** Returns an error's message, for wrapping the error in one of ours. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

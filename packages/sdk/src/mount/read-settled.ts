@@ -83,7 +83,7 @@ export function sameRead(a: FileRead, b: FileRead): boolean {
 
 /**
  * Reads a file until two consecutive reads `settleMs` apart agree and returns that read. A file
- * missing in one read and present in the next is transient, so it is read again; only two
+ * missing in one read and present in the next is transient, so it is read again. Only two
  * missing reads in a row make it `missing`. Throws `KuraMountError` when the file is still
  * changing after `maxReads` reads.
  *

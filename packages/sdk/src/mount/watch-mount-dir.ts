@@ -13,8 +13,8 @@ export const defaultRescanIntervalMs = 10_000;
 
 /**
  * Quiet time after a directory event before the rescan starts, in milliseconds. One rotation
- * fires several events (a temp file created, written and renamed; a timestamp directory, the
- * `..data_tmp` link and its rename), and this gathers them into one rescan.
+ * fires several events, such as a temp file's create, write and rename, or a timestamp
+ * directory and the `..data_tmp` link with its rename. The wait gathers them into one rescan.
  */
 const debounceMs = 20;
 

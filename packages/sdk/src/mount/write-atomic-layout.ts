@@ -2,14 +2,14 @@
  * The CSI driver's atomic-writer layout (pkg/util/fileutil/atomic_writer.go in
  * kubernetes-sigs/secrets-store-csi-driver):
  *
- *   ..2024_01_31_12_00_00.1234567890/   real files, directory mode 0755, file modes as asked
+ *   ..2024_01_31_12_00_00.1234567890/   real files, directory mode 0755, file modes as requested
  *   ..data -> ..2024_01_31_12_00_00.1234567890
  *   password -> ..data/password         one link per first segment of a file name
  *   nested -> ..data/nested             (`nested/key` with `pathTranslation: "False"`)
  *
  * An update writes a new timestamp directory, links `..data_tmp` to it and renames `..data_tmp`
- * over `..data`: that one rename switches every file at once. When every file already holds the
- * same bytes and no file was dropped, nothing is written, as in the driver.
+ * over `..data`, so that one rename switches every file at once. When every file already
+ * contains the same bytes and no file was dropped, nothing is written, as in the driver.
  */
 
 import { constants } from 'node:fs';
@@ -41,7 +41,7 @@ import {
 const dataLinkName = '..data';
 const newDataLinkName = '..data_tmp';
 
-/** What a failed write must undo before the switch. */
+/** Entries a failed write removes again before the switch. */
 interface Undo {
   createdDirectories: string[];
   timestampDir?: string;
@@ -66,7 +66,7 @@ export async function writeAtomicLayout(
     if (oldTimestampDir !== undefined) {
       const oldPath = join(dir, oldTimestampDir);
       dropped = findDropped(await listOldFiles(oldPath), files);
-      if (!dropped.anyFile && (await holdsSameBytes(oldPath, files))) {
+      if (!dropped.anyFile && (await containsSameBytes(oldPath, files))) {
         return;
       }
     }
@@ -95,7 +95,7 @@ export async function writeAtomicLayout(
   await finishSwitch(dir, replaceAfterSwitch, dropped.links, oldTimestampDir);
 }
 
-/** The timestamp directory's prefix in the driver's format, `..2006_01_02_15_04_05.`, in UTC. */
+/** Formats the timestamp directory's prefix in the driver's format, `..2006_01_02_15_04_05.`, in UTC. */
 export function timestampPrefix(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const date = `${now.getUTCFullYear()}_${pad(now.getUTCMonth() + 1)}_${pad(now.getUTCDate())}`;
@@ -141,7 +141,7 @@ async function listOldFiles(timestampDir: string): Promise<string[]> {
   }
 }
 
-/** What the new files drop from the old timestamp directory. */
+/** Old files that the new write drops. */
 interface Dropped {
   /** True when some old file has no new file of the same name. */
   anyFile: boolean;
@@ -160,7 +160,7 @@ function findDropped(oldNames: readonly string[], files: readonly FileToWrite[])
 }
 
 /** True when every file exists in the timestamp directory with the same bytes. */
-async function holdsSameBytes(
+async function containsSameBytes(
   timestampDir: string,
   files: readonly FileToWrite[],
 ): Promise<boolean> {

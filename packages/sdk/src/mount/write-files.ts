@@ -10,8 +10,8 @@ import { describeError, isMissingError } from './mount-path.js';
 const maxNameAttempts = 100;
 
 /**
- * A random decimal suffix as Go's `os.CreateTemp` and `os.MkdirTemp` append it: a 32-bit
- * unsigned number without padding.
+ * Returns a random decimal suffix like the one Go's `os.CreateTemp` and `os.MkdirTemp` append:
+ * a 32-bit unsigned number without padding.
  */
 export function randomSuffix(): string {
   return String(randomInt(2 ** 32));
