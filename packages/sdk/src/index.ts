@@ -22,3 +22,7 @@ export { type Clock, systemClock, type TimerHandle } from './cache/clock.js';
 export { openSecretStore } from './cache/secret-store.js';
 export { createSecretsCache } from './cache/secrets-cache.js';
 export type * from './cache/types.js';
+export type * from './mount/types.js';
+export { type ReadMountDirOptions, readMountDir } from './mount/read-mount-dir.js';
+export { type WatchMountDirOptions, watchMountDir } from './mount/watch-mount-dir.js';
+export { type WriteMountDirOptions, writeMountDir } from './mount/write-mount-dir.js';
