@@ -1,0 +1,97 @@
+/**
+ * jmesPath extraction: applies each `jmesPath` entry of an object to the object's JSON content
+ * and returns the bytes of each entry's file. It uses jmespath.js, an implementation of the
+ * original JMESPath specification, as the AWS provider's Go library is. Errors never quote the
+ * content.
+ */
+import jmespath from 'jmespath';
+import { KuraExtractError } from '../errors.js';
+import type { JmesPathEntry, ObjectType } from '../spec/model.js';
+import { parseJsonKeepingLargeIntegers, restoreLargeIntegers } from './parse-json.js';
+
+/** The object whose content is extracted from, for error messages. */
+export interface ExtractSubject {
+  objectName: string;
+  objectType: ObjectType;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+function noun(subject: ExtractSubject): string {
+  return subject.objectType === 'ssmparameter' ? 'parameter' : 'secret';
+}
+
+/** Returns the JMESPath type name of a result: string, number, boolean, array, object or null. */
+function typeName(value: unknown): string {
+  const tag = Object.prototype.toString.call(value);
+  return tag.slice('[object '.length, -1).toLowerCase();
+}
+
+function parseContent(content: Uint8Array, subject: ExtractSubject, paths: string): unknown {
+  const prefix = `${noun(subject)} ${subject.objectName} is not JSON, so its jmesPath entries (${paths}) cannot be applied`;
+  const advice = 'Store a JSON object in it, or remove jmesPath from the object.';
+
+  let text: string;
+  try {
+    text = utf8.decode(content);
+  } catch {
+    throw new KuraExtractError(`${prefix}: its content is not UTF-8 text. ${advice}`);
+  }
+  try {
+    return parseJsonKeepingLargeIntegers(text);
+  } catch {
+    // The SyntaxError is not kept as `cause`, because V8's message quotes the content.
+    throw new KuraExtractError(`${prefix}. ${advice}`);
+  }
+}
+
+function searchOne(
+  document: unknown,
+  entry: Pick<JmesPathEntry, 'path' | 'objectAlias'>,
+  subject: ExtractSubject,
+): Uint8Array {
+  const where = `jmesPath ${entry.path} (objectAlias ${entry.objectAlias}) of ${noun(subject)} ${subject.objectName}`;
+
+  let result: unknown;
+  try {
+    result = jmespath.search(document, entry.path);
+  } catch (error) {
+    // jmespath.js messages name tokens of the expression and type names, never values.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new KuraExtractError(
+      `${where} could not be evaluated: ${reason}. Fix the expression; quote keys that contain ` +
+        `characters other than letters, digits and _ (write '"app-key"' for app-key).`,
+    );
+  }
+
+  if (result === null || result === undefined) {
+    throw new KuraExtractError(
+      `${where} matched nothing. Keys are case-sensitive: check the spelling and letter case, ` +
+        `and quote keys that contain characters other than letters, digits and _ (write '"app-key"').`,
+    );
+  }
+  if (typeof result !== 'string') {
+    throw new KuraExtractError(
+      `${where} returned a ${typeName(result)}, but only strings can be mounted. ` +
+        `Write to_string(${entry.path}) to mount its JSON text.`,
+    );
+  }
+  return encoder.encode(restoreLargeIntegers(result));
+}
+
+/**
+ * Applies every entry to the content and returns one file content per entry, in entry order.
+ * Throws `KuraExtractError` when the content is not JSON, an expression fails or matches
+ * nothing, or a result is not a string.
+ */
+export function extractJmesPath(
+  content: Uint8Array,
+  entries: readonly Pick<JmesPathEntry, 'path' | 'objectAlias'>[],
+  subject: ExtractSubject,
+): Uint8Array[] {
+  if (entries.length === 0) return [];
+
+  const document = parseContent(content, subject, entries.map((entry) => entry.path).join(', '));
+  return entries.map((entry) => searchOne(document, entry, subject));
+}
