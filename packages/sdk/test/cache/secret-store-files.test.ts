@@ -30,8 +30,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+let writes = 0;
+
 async function writeExample(piyopiyo: string, parameter: string, layout: MountLayout) {
-  let second = 0;
+  writes += 1;
+  const timestamp = new Date(Date.parse('2026-01-01T00:00:00Z') + writes * 1_000);
   await writeMountDir(
     dir,
     [
@@ -39,7 +42,7 @@ async function writeExample(piyopiyo: string, parameter: string, layout: MountLa
       { fileName: 'my-parameter', content: encoder.encode(parameter), filePermission: 0o644 },
     ],
     // Each atomic write needs its own timestamp directory name.
-    { layout, now: () => new Date(Date.now() + (second += 1) * 1_000) },
+    { layout, now: () => timestamp },
   );
 }
 
