@@ -1,11 +1,13 @@
 import type { Command } from './command.js';
 import { execCommand } from './exec.js';
+import { fetchCommand } from './fetch.js';
 import { renderSecretsCommand } from './render-secrets.js';
 import { serveCommand } from './serve.js';
 
 /** Every subcommand, in the order `kura --help` lists them. */
 export const commands: Command[] = [
   serveCommand,
+  fetchCommand,
   execCommand,
   renderSecretsCommand,
   validateCommand,
