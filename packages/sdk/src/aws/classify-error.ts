@@ -102,10 +102,13 @@ function readFields(error: unknown): ReadFields {
   const nodeCode = typeof fields.code === 'string' ? fields.code : undefined;
   const name = typeof fields.name === 'string' ? fields.name : undefined;
 
-  // A network error carries a Node code (ECONNRESET) and the generic name `Error`; a service
-  // error carries the AWS code as its name.
+  // A service error carries the AWS code as its name. A network error carries a Node code
+  // (ECONNRESET), and the SDK (@smithy/node-http-handler 4) renames a reset connection to
+  // `TimeoutError`, so a known Node code wins over the name.
+  const knownNodeCode =
+    nodeCode !== undefined && (connectionCodes.has(nodeCode) || timeoutCodes.has(nodeCode));
   const awsCode =
-    nodeCode !== undefined && (name === undefined || name === 'Error')
+    nodeCode !== undefined && (knownNodeCode || name === undefined || name === 'Error')
       ? nodeCode
       : (name ?? nodeCode ?? 'UnknownError');
 

@@ -73,6 +73,12 @@ describe('toKuraAwsError', () => {
     ['ECONNREFUSED', networkError('ECONNREFUSED'), KuraAwsUnavailableError, true],
     ['ECONNRESET', networkError('ECONNRESET'), KuraAwsUnavailableError, true],
     [
+      'a reset the SDK names TimeoutError',
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+      KuraAwsUnavailableError,
+      true,
+    ],
+    [
       'TimeoutError',
       Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
       KuraAwsTimeoutError,
