@@ -3,11 +3,12 @@
  * the AWS provider reads it.
  */
 import { parseDocument } from 'yaml';
+import { trailingPosition } from './documents.js';
 import {
   describeGoYamlValue,
+  GoYamlConversionError,
   type GoYamlValue,
   toGoYamlValue,
-  UnsupportedKeyError,
 } from './go-yaml.js';
 import type { ProblemCollector } from './problems.js';
 
@@ -44,7 +45,10 @@ export function decodeObjectsList(
       position === undefined
         ? ''
         : ` (line ${position.line}, column ${position.col} of the objects string)`;
-    const reason = syntaxError.message.split('\n')[0] ?? syntaxError.message;
+    const reason = (syntaxError.message.split('\n')[0] ?? syntaxError.message).replace(
+      trailingPosition,
+      '',
+    );
     collector.error(field, `objects is not valid YAML${where}: ${reason}`);
     return undefined;
   }
@@ -53,7 +57,7 @@ export function decodeObjectsList(
   try {
     root = toGoYamlValue(document.contents, document);
   } catch (cause) {
-    if (!(cause instanceof UnsupportedKeyError)) {
+    if (!(cause instanceof GoYamlConversionError)) {
       throw cause;
     }
     collector.error(field, `objects cannot be read: ${cause.message}`);

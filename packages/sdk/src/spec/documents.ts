@@ -5,10 +5,10 @@
 import { parseAllDocuments, type YAMLError } from 'yaml';
 import { KuraSpecReadError } from '../errors.js';
 import {
+  GoYamlConversionError,
   type GoYamlEntry,
   type GoYamlValue,
   toGoYamlValue,
-  UnsupportedKeyError,
 } from './go-yaml.js';
 
 /** One SecretProviderClass document of a manifest. */
@@ -24,6 +24,8 @@ export interface SpcDocument {
 }
 
 const spcKind = 'SecretProviderClass';
+/** The position the yaml package appends to its messages; kura reports it separately. */
+export const trailingPosition = / at line \d+, column \d+:?$/;
 
 /** Returns the value of `key` in a map's entries (keys are case-sensitive, as in Kubernetes). */
 export function entryValue(entries: readonly GoYamlEntry[], key: string): GoYamlValue | undefined {
@@ -37,7 +39,7 @@ function stringValue(value: GoYamlValue | undefined): string | undefined {
 function syntaxError(source: string, error: YAMLError): KuraSpecReadError {
   const position = error.linePos?.[0];
   const where = position === undefined ? '' : `:${position.line}:${position.col}`;
-  const firstLine = error.message.split('\n')[0] ?? error.message;
+  const firstLine = (error.message.split('\n')[0] ?? error.message).replace(trailingPosition, '');
   return new KuraSpecReadError(
     `${source}${where}: invalid YAML: ${firstLine}`,
     { source, line: position?.line, column: position?.col },
@@ -63,7 +65,7 @@ export function readSpcDocuments(text: string, source: string): SpcDocument[] {
     try {
       root = toGoYamlValue(document.contents, document);
     } catch (cause) {
-      if (!(cause instanceof UnsupportedKeyError)) {
+      if (!(cause instanceof GoYamlConversionError)) {
         throw cause;
       }
       throw new KuraSpecReadError(

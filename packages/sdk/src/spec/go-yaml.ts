@@ -32,8 +32,17 @@ export interface GoYamlEntry {
   value: GoYamlValue;
 }
 
-/** A mapping key that sigs.k8s.io/yaml cannot convert to a JSON key (null, a list or a map). */
-export class UnsupportedKeyError extends Error {}
+/**
+ * YAML that sigs.k8s.io/yaml cannot convert to JSON (a null, list or map key, or a bad merge),
+ * or that expands past the node budget.
+ */
+export class GoYamlConversionError extends Error {}
+
+/**
+ * The most nodes one conversion visits, aliases expanded. It stops alias bombs (an anchor
+ * holding ten aliases to an anchor holding ten aliases...); a real manifest has a few hundred.
+ */
+const maxNodes = 100_000;
 
 const boolWords = new Map<string, boolean>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map(
@@ -249,7 +258,7 @@ function keyToString(key: GoYamlValue): string {
   if (key.kind === 'bool') {
     return key.value ? 'true' : 'false';
   }
-  throw new UnsupportedKeyError(`unsupported mapping key of kind ${key.kind}`);
+  throw new GoYamlConversionError(`unsupported mapping key of kind ${key.kind}`);
 }
 
 /** Applies a `<<` merge value: go-yaml v2 sets each merged key in turn, later maps first. */
@@ -266,23 +275,30 @@ function mergeInto(entries: Map<string, GoYamlValue>, merged: GoYamlValue): void
     }
     return;
   }
-  throw new UnsupportedKeyError('a `<<` merge key must name a mapping or a list of mappings');
+  throw new GoYamlConversionError('a `<<` merge key must name a mapping or a list of mappings');
 }
 
-/**
- * Converts a parsed YAML node to go-yaml v2 values. A later duplicate key replaces an earlier
- * one, as go-yaml v2 does. Throws UnsupportedKeyError for keys JSON cannot hold.
- */
-export function toGoYamlValue(node: unknown, document: Document, depth = 0): GoYamlValue {
+function convertNode(
+  node: unknown,
+  document: Document,
+  budget: { nodes: number },
+  depth: number,
+): GoYamlValue {
+  budget.nodes += 1;
+  if (budget.nodes > maxNodes) {
+    throw new GoYamlConversionError(
+      `the YAML expands to more than ${maxNodes} nodes; use fewer aliases`,
+    );
+  }
   if (depth > 64) {
-    throw new UnsupportedKeyError('the YAML nests deeper than 64 levels');
+    throw new GoYamlConversionError('the YAML nests deeper than 64 levels');
   }
   if (node === null || node === undefined) {
     return { kind: 'null', source: '' };
   }
   if (isAlias(node)) {
     const target = (node as Alias).resolve(document);
-    return toGoYamlValue(target, document, depth + 1);
+    return convertNode(target, document, budget, depth + 1);
   }
   if (isScalar(node)) {
     return convertScalar(node);
@@ -290,25 +306,34 @@ export function toGoYamlValue(node: unknown, document: Document, depth = 0): GoY
   if (isSeq(node)) {
     return {
       kind: 'seq',
-      items: node.items.map((item) => toGoYamlValue(item, document, depth + 1)),
+      items: node.items.map((item) => convertNode(item, document, budget, depth + 1)),
     };
   }
   if (isMap(node)) {
     const entries = new Map<string, GoYamlValue>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const value = toGoYamlValue(pair.value, document, depth + 1);
+      const value = convertNode(pair.value, document, budget, depth + 1);
       if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.source === '<<') {
         mergeInto(entries, value);
         continue;
       }
-      const key = keyToString(toGoYamlValue(keyNode, document, depth + 1));
+      const key = keyToString(convertNode(keyNode, document, budget, depth + 1));
       entries.delete(key);
       entries.set(key, value);
     }
     return { kind: 'map', entries: [...entries].map(([key, value]) => ({ key, value })) };
   }
-  throw new UnsupportedKeyError('unsupported YAML node');
+  throw new GoYamlConversionError('unsupported YAML node');
+}
+
+/**
+ * Converts a parsed YAML node to go-yaml v2 values. A later duplicate key replaces an earlier
+ * one, as go-yaml v2 does. Throws GoYamlConversionError for keys JSON cannot hold and for
+ * input that expands past the node budget.
+ */
+export function toGoYamlValue(node: unknown, document: Document): GoYamlValue {
+  return convertNode(node, document, { nodes: 0 }, 0);
 }
 
 /** Names a value's YAML kind for messages: "a list", "a map", "the number 384". */

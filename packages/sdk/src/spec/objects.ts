@@ -423,13 +423,16 @@ export function resolveObject(
   const permission = readFilePermission(fields.filePermission, 'filePermission', context);
 
   let resolvedType: ObjectType | undefined;
-  if (objectName === '') {
+  if (
+    objectName === '' &&
+    (fields.objectName === undefined || toGoString(fields.objectName) === '')
+  ) {
     rules.collector.error(
       `${path}.objectName`,
       'objectName is missing; write the secret\'s name or ARN, or the parameter\'s name, such as objectName: "prod/db/password"',
       object,
     );
-  } else {
+  } else if (objectName !== '') {
     const check = checkObjectName(objectName, objectType, rules.region, 'region');
     for (const error of check.errors) {
       rules.collector.error(`${path}.${error.field}`, error.message, object);

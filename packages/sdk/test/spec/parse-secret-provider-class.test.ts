@@ -1,0 +1,794 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  KuraSpecError,
+  KuraSpecReadError,
+  parseSecretProviderClass,
+  readSecretProviderClass,
+  type SecretProviderClass,
+} from '../../src/index.js';
+import { emptyEnv, type ManifestParts, spcManifest } from './spc-fixtures.js';
+
+function parse(parts: ManifestParts, env: NodeJS.ProcessEnv = emptyEnv): SecretProviderClass {
+  return parseSecretProviderClass(spcManifest(parts), { env });
+}
+
+function problemsOf(parts: ManifestParts, env: NodeJS.ProcessEnv = emptyEnv) {
+  try {
+    parse(parts, env);
+  } catch (error) {
+    if (error instanceof KuraSpecError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error('expected a KuraSpecError');
+}
+
+function fileNames(spc: SecretProviderClass): string[] {
+  return spc.objects.flatMap((object) => [
+    object.fileName,
+    ...object.jmesPath.map((entry) => entry.fileName),
+  ]);
+}
+
+const ssm = (name: string, extra = '') =>
+  `- objectName: "${name}"\n  objectType: "ssmparameter"${extra === '' ? '' : `\n${extra}`}`;
+const secret = (name: string, extra = '') =>
+  `- objectName: "${name}"\n  objectType: "secretsmanager"${extra === '' ? '' : `\n${extra}`}`;
+const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:team/api-key-AbCdEf';
+
+/** One row per accepted rule: the input and the file names it must produce. */
+interface AcceptedRow {
+  rule: string;
+  parts: ManifestParts;
+  env?: NodeJS.ProcessEnv;
+  files: string[];
+  check?: (spc: SecretProviderClass) => void;
+}
+
+const accepted: AcceptedRow[] = [
+  {
+    rule: 'region parameter sets the region',
+    parts: { objects: ssm('p') },
+    files: ['p'],
+    check: (spc) => expect(spc.region).toBe('us-east-1'),
+  },
+  {
+    rule: 'AWS_REGION is the region fallback',
+    parts: { parameters: 'usePodIdentity: "false"', objects: ssm('p') },
+    env: { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-central-1' },
+    files: ['p'],
+    check: (spc) => expect(spc.region).toBe('eu-west-1'),
+  },
+  {
+    rule: 'AWS_DEFAULT_REGION is the last fallback',
+    parts: { parameters: 'usePodIdentity: "false"', objects: ssm('p') },
+    env: { AWS_DEFAULT_REGION: 'eu-central-1' },
+    files: ['p'],
+    check: (spc) => expect(spc.region).toBe('eu-central-1'),
+  },
+  {
+    rule: 'failoverRegion is kept',
+    parts: { parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"', objects: ssm('p') },
+    files: ['p'],
+    check: (spc) => expect(spc.failoverRegion).toBe('us-west-2'),
+  },
+  {
+    rule: 'unset pathTranslation replaces every slash with _',
+    parts: { objects: ssm('/app/db/password') },
+    files: ['_app_db_password'],
+  },
+  {
+    rule: 'empty pathTranslation replaces every slash with _',
+    parts: {
+      parameters: 'region: "us-east-1"\npathTranslation: ""',
+      objects: ssm('/app/db/password'),
+    },
+    files: ['_app_db_password'],
+  },
+  {
+    rule: 'single-character pathTranslation replaces slashes',
+    parts: {
+      parameters: 'region: "us-east-1"\npathTranslation: "-"',
+      objects: ssm('/app/db/password'),
+    },
+    files: ['-app-db-password'],
+  },
+  {
+    rule: 'pathTranslation False keeps nested paths',
+    parts: {
+      parameters: 'region: "us-east-1"\npathTranslation: "False"',
+      objects: ssm('/app/db/password'),
+    },
+    files: ['app/db/password'],
+    check: (spc) => {
+      expect(spc.pathTranslation).toEqual({ kind: 'off' });
+      expect(spc.warnings.map((warning) => warning.field)).toEqual([
+        'spec.parameters.objects[0].objectName',
+      ]);
+    },
+  },
+  {
+    rule: 'pathTranslation false matches in any letter case',
+    parts: { parameters: 'region: "us-east-1"\npathTranslation: "fAlSe"', objects: ssm('app/x') },
+    files: ['app/x'],
+  },
+  {
+    rule: 'objectAlias is translated too',
+    parts: { objects: ssm('p', '  objectAlias: "dir/file"') },
+    files: ['dir_file'],
+  },
+  {
+    rule: 'usePodIdentity accepts Go booleans',
+    parts: { parameters: 'region: "us-east-1"\nusePodIdentity: "T"', objects: ssm('p') },
+    files: ['p'],
+    check: (spc) => expect(spc.usePodIdentity).toBe(true),
+  },
+  {
+    rule: 'usePodIdentity defaults to false',
+    parts: { objects: ssm('p') },
+    files: ['p'],
+    check: (spc) => expect(spc.usePodIdentity).toBe(false),
+  },
+  {
+    rule: 'preferredAddressType is read in any case',
+    parts: {
+      parameters: 'region: "us-east-1"\nusePodIdentity: "true"\npreferredAddressType: "IPv6"',
+      objects: ssm('p'),
+    },
+    files: ['p'],
+    check: (spc) => {
+      expect(spc.preferredAddressType).toBe('ipv6');
+      expect(spc.warnings).toEqual([]);
+    },
+  },
+  {
+    rule: 'unknown preferredAddressType falls back to auto',
+    parts: {
+      parameters: 'region: "us-east-1"\nusePodIdentity: "true"\npreferredAddressType: "ipv5"',
+      objects: ssm('p'),
+    },
+    files: ['p'],
+    check: (spc) => {
+      expect(spc.preferredAddressType).toBe('auto');
+      expect(spc.warnings.map((warning) => warning.field)).toEqual([
+        'spec.parameters.preferredAddressType',
+      ]);
+    },
+  },
+  {
+    rule: 'full secretsmanager ARN infers objectType',
+    parts: { objects: `- objectName: "${arn}"` },
+    files: ['arn:aws:secretsmanager:us-east-1:111122223333:secret:team_api-key-AbCdEf'],
+    check: (spc) => expect(spc.objects[0]?.objectType).toBe('secretsmanager'),
+  },
+  {
+    rule: 'ssm ARN infers ssmparameter',
+    parts: {
+      objects: '- objectName: "arn:aws:ssm:us-east-1:111122223333:parameter/p"\n  objectAlias: "p"',
+    },
+    files: ['p'],
+    check: (spc) => expect(spc.objects[0]?.objectType).toBe('ssmparameter'),
+  },
+  {
+    rule: 'Secrets Manager may send a version id and a stage',
+    parts: { objects: secret('s', '  objectVersion: "v1"\n  objectVersionLabel: "AWSCURRENT"') },
+    files: ['s'],
+    check: (spc) =>
+      expect(spc.objects[0]?.selector).toEqual({
+        kind: 'versionIdAndStage',
+        versionId: 'v1',
+        versionStage: 'AWSCURRENT',
+      }),
+  },
+  {
+    rule: 'SSM objectVersion becomes a name:version selector',
+    parts: { objects: ssm('p', '  objectVersion: 3') },
+    files: ['p'],
+    check: (spc) => {
+      expect(spc.objects[0]?.objectVersion).toBe('3');
+      expect(spc.objects[0]?.selector).toEqual({ kind: 'ssmVersion', version: '3' });
+    },
+  },
+  {
+    rule: 'SSM objectVersionLabel becomes a name:label selector',
+    parts: { objects: ssm('p', '  objectVersionLabel: stable') },
+    files: ['p'],
+    check: (spc) => expect(spc.objects[0]?.selector).toEqual({ kind: 'ssmLabel', label: 'stable' }),
+  },
+  {
+    rule: 'filePermission defaults to 0644',
+    parts: { objects: ssm('p') },
+    files: ['p'],
+    check: (spc) => expect(spc.objects[0]?.filePermission).toBe(0o644),
+  },
+  {
+    rule: 'quoted filePermission is octal',
+    parts: { objects: ssm('p', '  filePermission: "0600"') },
+    files: ['p'],
+    check: (spc) => expect(spc.objects[0]?.filePermission).toBe(0o600),
+  },
+  {
+    rule: 'YAML 1.1 booleans become Go text',
+    parts: { objects: ssm('p', '  objectAlias: yes') },
+    files: ['true'],
+  },
+  {
+    rule: 'field names match in any letter case',
+    parts: {
+      objects:
+        '- ObjectName: "s"\n  OBJECTTYPE: "secretsmanager"\n  JmesPath:\n    - Path: "user"\n      ObjectAlias: "user"',
+    },
+    files: ['s', 'user'],
+  },
+  {
+    rule: 'jmesPath entries inherit filePermission',
+    parts: {
+      objects: secret(
+        's',
+        '  filePermission: "0640"\n  jmesPath:\n    - path: "a"\n      objectAlias: "a"\n    - path: "b"\n      objectAlias: "b"\n      filePermission: "0400"',
+      ),
+    },
+    files: ['s', 'a', 'b'],
+    check: (spc) =>
+      expect(spc.objects[0]?.jmesPath.map((entry) => entry.filePermission)).toEqual([0o640, 0o400]),
+  },
+  {
+    rule: 'jmesPath aliases are translated',
+    parts: { objects: secret('s', '  jmesPath:\n    - path: "a"\n      objectAlias: "x/y"') },
+    files: ['s', 'x_y'],
+  },
+  {
+    rule: 'same objectName with aliases is two objects',
+    parts: {
+      objects: `${secret('s', '  objectAlias: "one"')}\n${secret('s', '  objectAlias: "two"')}`,
+    },
+    files: ['one', 'two'],
+  },
+  {
+    rule: 'failoverObject resolves in the failover region',
+    parts: {
+      parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"',
+      objects: `- objectName: "${arn}"\n  objectAlias: "key"\n  objectVersionLabel: "AWSPREVIOUS"\n  failoverObject:\n    objectName: "arn:aws:secretsmanager:us-west-2:111122223333:secret:team/api-key-XyZ"`,
+    },
+    files: ['key'],
+    check: (spc) =>
+      expect(spc.objects[0]?.failoverObject).toEqual({
+        objectName: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:team/api-key-XyZ',
+        selector: { kind: 'versionStage', versionStage: 'AWSPREVIOUS' },
+      }),
+  },
+];
+
+/** One row per rejected rule: the input and the exact fields of the problems it produces. */
+interface RejectedRow {
+  rule: string;
+  parts: ManifestParts;
+  env?: NodeJS.ProcessEnv;
+  fields: string[];
+  /** Text the first problem's message must contain: the fix it suggests. */
+  message: string;
+}
+
+const rejected: RejectedRow[] = [
+  {
+    rule: 'no region anywhere',
+    parts: { parameters: 'usePodIdentity: "true"', objects: ssm('p') },
+    fields: ['spec.parameters.region'],
+    message: 'AWS_REGION',
+  },
+  {
+    rule: 'failoverRegion equal to region',
+    parts: { parameters: 'region: "us-east-1"\nfailoverRegion: "us-east-1"', objects: ssm('p') },
+    fields: ['spec.parameters.failoverRegion'],
+    message: 'same as the region',
+  },
+  {
+    rule: 'pathTranslation of two characters',
+    parts: { parameters: 'region: "us-east-1"\npathTranslation: "ab"', objects: ssm('p') },
+    fields: ['spec.parameters.pathTranslation'],
+    message: '"False"',
+  },
+  {
+    rule: 'pathTranslation of two bytes',
+    parts: { parameters: 'region: "us-east-1"\npathTranslation: "é"', objects: ssm('p') },
+    fields: ['spec.parameters.pathTranslation'],
+    message: 'one character',
+  },
+  {
+    rule: 'usePodIdentity that is no Go boolean',
+    parts: { parameters: 'region: "us-east-1"\nusePodIdentity: "yes"', objects: ssm('p') },
+    fields: ['spec.parameters.usePodIdentity'],
+    message: 'write "true" or "false"',
+  },
+  {
+    rule: 'unquoted usePodIdentity boolean',
+    parts: { parameters: 'region: "us-east-1"\nusePodIdentity: true', objects: ssm('p') },
+    fields: ['spec.parameters.usePodIdentity'],
+    message: 'quote it: usePodIdentity: "true"',
+  },
+  {
+    rule: 'unquoted pathTranslation False',
+    parts: { parameters: 'region: "us-east-1"\npathTranslation: False', objects: ssm('p') },
+    fields: ['spec.parameters.pathTranslation'],
+    message: 'quote it: pathTranslation: "False"',
+  },
+  {
+    rule: 'provider other than aws',
+    parts: { provider: 'azure', objects: ssm('p') },
+    fields: ['spec.provider'],
+    message: 'write provider: aws',
+  },
+  {
+    rule: 'missing objects',
+    parts: {},
+    fields: ['spec.parameters.objects'],
+    message: 'objects is missing',
+  },
+  {
+    rule: 'empty objects',
+    parts: { objects: '[]' },
+    fields: ['spec.parameters.objects'],
+    message: 'objects is empty',
+  },
+  {
+    rule: 'objects that is a string',
+    parts: { objects: 'just-a-name' },
+    fields: ['spec.parameters.objects'],
+    message: 'must be a YAML list',
+  },
+  {
+    rule: 'objects that is not YAML',
+    parts: { objects: '- objectName: [unclosed' },
+    fields: ['spec.parameters.objects'],
+    message:
+      '(line 2, column 1 of the objects string): Flow sequence in block collection must be sufficiently indented and end with a ]',
+  },
+  {
+    rule: 'objects that expand aliases without bound',
+    parts: {
+      objects: [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+        'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+        'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]',
+      ].join('\n'),
+    },
+    fields: ['spec.parameters.objects'],
+    message: 'more than 100000 nodes',
+  },
+  {
+    rule: 'missing objectName',
+    parts: { objects: '- objectType: "secretsmanager"' },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'objectName is missing',
+  },
+  {
+    rule: 'missing objectType for a plain name',
+    parts: { objects: '- objectName: "s"' },
+    fields: ['spec.parameters.objects[0].objectType'],
+    message: 'objectType: "secretsmanager"',
+  },
+  {
+    rule: 'objectType ssm',
+    parts: { objects: '- objectName: "p"\n  objectType: "ssm"' },
+    fields: ['spec.parameters.objects[0].objectType'],
+    message: 'objectType: "ssmparameter"',
+  },
+  {
+    rule: 'objectType in the wrong case',
+    parts: { objects: '- objectName: "s"\n  objectType: "SecretsManager"' },
+    fields: ['spec.parameters.objects[0].objectType'],
+    message: 'case-sensitive: write objectType: "secretsmanager"',
+  },
+  {
+    rule: 'ARN with too few parts',
+    parts: { objects: '- objectName: "arn:aws:secretsmanager:us-east-1"' },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'six parts',
+  },
+  {
+    rule: 'ARN in another region',
+    parts: { objects: '- objectName: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:s"' },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'set region: "eu-west-1"',
+  },
+  {
+    rule: 'ARN of an unknown service without objectType',
+    parts: { objects: '- objectName: "arn:aws:s3:us-east-1:111122223333:bucket"' },
+    fields: ['spec.parameters.objects[0].objectType'],
+    message: 'neither secretsmanager nor ssm',
+  },
+  {
+    rule: 'objectType that contradicts the ARN',
+    parts: { objects: `- objectName: "${arn}"\n  objectType: "ssmparameter"` },
+    fields: ['spec.parameters.objects[0].objectType'],
+    message: 'write objectType: "secretsmanager"',
+  },
+  {
+    rule: 'SSM objectVersion and objectVersionLabel together',
+    parts: { objects: ssm('p', '  objectVersion: "1"\n  objectVersionLabel: "stable"') },
+    fields: ['spec.parameters.objects[0].objectVersionLabel'],
+    message: 'not both',
+  },
+  {
+    rule: 'unquoted octal filePermission',
+    parts: { objects: ssm('p', '  filePermission: 0600') },
+    fields: ['spec.parameters.objects[0].filePermission'],
+    message: 'quote it: filePermission: "0600"',
+  },
+  {
+    rule: 'filePermission of three digits',
+    parts: { objects: ssm('p', '  filePermission: "600"') },
+    fields: ['spec.parameters.objects[0].filePermission'],
+    message: 'four octal digits',
+  },
+  {
+    rule: 'objectName that is a list',
+    parts: { objects: '- objectName: [a, b]\n  objectType: "secretsmanager"' },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'must be a string, not a list',
+  },
+  {
+    rule: 'alias starting with .. after translation',
+    parts: { objects: ssm('p', '  objectAlias: "../x"') },
+    fields: ['spec.parameters.objects[0].objectAlias'],
+    message: 'starts with ..',
+  },
+  {
+    rule: 'alias that is ..',
+    parts: { objects: ssm('p', '  objectAlias: ".."') },
+    fields: ['spec.parameters.objects[0].objectAlias'],
+    message: 'escape the mount dir',
+  },
+  {
+    rule: 'nested path escaping the mount dir',
+    parts: {
+      parameters: 'region: "us-east-1"\npathTranslation: "False"',
+      objects: ssm('a/../../b'),
+    },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'escape the mount dir',
+  },
+  {
+    rule: 'name that is only slashes with translation off',
+    parts: { parameters: 'region: "us-east-1"\npathTranslation: "False"', objects: ssm('/') },
+    fields: ['spec.parameters.objects[0].objectName'],
+    message: 'empty',
+  },
+  {
+    rule: 'jmesPath entry without path',
+    parts: { objects: secret('s', '  jmesPath:\n    - objectAlias: "a"') },
+    fields: ['spec.parameters.objects[0].jmesPath[0].path'],
+    message: 'path is missing',
+  },
+  {
+    rule: 'jmesPath entry without objectAlias',
+    parts: { objects: secret('s', '  jmesPath:\n    - path: "a"') },
+    fields: ['spec.parameters.objects[0].jmesPath[0].objectAlias'],
+    message: 'objectAlias is missing',
+  },
+  {
+    rule: 'jmesPath entry with invalid filePermission',
+    parts: {
+      objects: secret(
+        's',
+        '  jmesPath:\n    - path: "a"\n      objectAlias: "a"\n      filePermission: "999"',
+      ),
+    },
+    fields: ['spec.parameters.objects[0].jmesPath[0].filePermission'],
+    message: 'four octal digits',
+  },
+  {
+    rule: 'jmesPath that is a string',
+    parts: { objects: secret('s', '  jmesPath: "a"') },
+    fields: ['spec.parameters.objects[0].jmesPath'],
+    message: 'must be a list',
+  },
+  {
+    rule: 'failoverObject without objectAlias',
+    parts: {
+      parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"',
+      objects: secret('s', '  failoverObject:\n    objectName: "s2"'),
+    },
+    fields: ['spec.parameters.objects[0].objectAlias'],
+    message: 'needs an objectAlias',
+  },
+  {
+    rule: 'failoverObject without failoverRegion',
+    parts: { objects: secret('s', '  objectAlias: "s"\n  failoverObject:\n    objectName: "s2"') },
+    fields: ['spec.parameters.objects[0].failoverObject'],
+    message: 'failoverRegion',
+  },
+  {
+    rule: 'failoverObject ARN in the primary region',
+    parts: {
+      parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"',
+      objects: `- objectName: "${arn}"\n  objectAlias: "key"\n  failoverObject:\n    objectName: "${arn}"`,
+    },
+    fields: ['spec.parameters.objects[0].failoverObject.objectName'],
+    message: 'set failoverRegion: "us-east-1"',
+  },
+  {
+    rule: 'failoverObject with another objectVersion',
+    parts: {
+      parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"',
+      objects: secret(
+        's',
+        '  objectAlias: "s"\n  objectVersion: "v1"\n  failoverObject:\n    objectName: "s2"\n    objectVersion: "v2"',
+      ),
+    },
+    fields: ['spec.parameters.objects[0].failoverObject.objectVersion'],
+    message: 'must equal',
+  },
+  {
+    rule: 'alias equal to another object name',
+    parts: { objects: `${secret('db')}\n${secret('other', '  objectAlias: "db"')}` },
+    fields: ['spec.parameters.objects[1].objectAlias'],
+    message: 'file name db is also written by object 0 (db)',
+  },
+  {
+    rule: 'nested and translated names that collide',
+    parts: { objects: `${secret('a/b')}\n${secret('x', '  objectAlias: "a_b"')}` },
+    fields: ['spec.parameters.objects[1].objectAlias'],
+    message: 'file name a_b is also written',
+  },
+  {
+    rule: 'same objectName and labels without aliases',
+    parts: {
+      objects: `${secret('s', '  objectVersionLabel: "AWSCURRENT"')}\n${secret('s', '  objectVersionLabel: "AWSPREVIOUS"')}`,
+    },
+    fields: ['spec.parameters.objects[1].objectName'],
+    message: 'give each an objectAlias',
+  },
+  {
+    rule: 'secretObjects objectName that is no file name',
+    parts: {
+      objects: secret('s'),
+      secretObjects:
+        '- secretName: "app"\n  type: Opaque\n  data:\n    - key: K\n      objectName: missing',
+    },
+    fields: ['spec.secretObjects[0].data[0].objectName'],
+    message: 'write one of: s',
+  },
+  {
+    rule: 'secretObjects data key with a space',
+    parts: {
+      objects: secret('s'),
+      secretObjects:
+        '- secretName: "app"\n  type: Opaque\n  data:\n    - key: "A B"\n      objectName: s',
+    },
+    fields: ['spec.secretObjects[0].data[0].key'],
+    message: 'letters, digits',
+  },
+  {
+    rule: 'secretObjects secretName in upper case',
+    parts: {
+      objects: secret('s'),
+      secretObjects:
+        '- secretName: "App"\n  type: Opaque\n  data:\n    - key: K\n      objectName: s',
+    },
+    fields: ['spec.secretObjects[0].secretName'],
+    message: 'lower-case',
+  },
+  {
+    rule: 'secretObjects label that is a number',
+    parts: {
+      objects: secret('s'),
+      secretObjects:
+        '- secretName: "app"\n  type: Opaque\n  labels:\n    tier: 1\n  data:\n    - key: K\n      objectName: s',
+    },
+    fields: ['spec.secretObjects[0].labels.tier'],
+    message: 'quote it: "1"',
+  },
+];
+
+describe('parseSecretProviderClass', () => {
+  it.each(accepted)('accepts: $rule', ({ parts, env, files, check }) => {
+    const spc = parse(parts, env);
+
+    expect(fileNames(spc)).toEqual(files);
+    check?.(spc);
+  });
+
+  it.each(rejected)('rejects: $rule', ({ parts, env, fields, message }) => {
+    const problems = problemsOf(parts, env);
+
+    expect(problems.map((problem) => problem.field)).toEqual(fields);
+    expect(problems[0]?.message).toContain(message);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      parameters: 'usePodIdentity: true',
+      objects: '- objectName: "a"\n- objectName: "b"\n  objectType: "ssm"',
+    });
+
+    expect(problems.map((problem) => problem.field)).toEqual([
+      'spec.parameters.usePodIdentity',
+      'spec.parameters.region',
+      'spec.parameters.objects[0].objectType',
+      'spec.parameters.objects[1].objectType',
+    ]);
+  });
+
+  it('locates object problems by index and objectName', () => {
+    const [problem] = problemsOf({ objects: `${ssm('ok')}\n- objectName: "bad"` });
+
+    expect(problem).toMatchObject({
+      document: 'default/app',
+      objectIndex: 1,
+      objectName: 'bad',
+      field: 'spec.parameters.objects[1].objectType',
+    });
+  });
+
+  it('warns about unknown parameters', () => {
+    const spc = parse({ parameters: 'region: "us-east-1"\nRegion: "x"', objects: ssm('p') });
+
+    expect(spc.warnings).toHaveLength(1);
+    expect(spc.warnings[0]?.field).toBe('spec.parameters.Region');
+    expect(spc.warnings[0]?.message).toContain('did you mean region?');
+  });
+
+  it('warns about a field given twice in two cases', () => {
+    const spc = parse({
+      objects: '- objectName: "a"\n  ObjectName: "b"\n  objectType: "ssmparameter"',
+    });
+
+    // Go's JSON decoder applies keys in sorted order, so objectName wins over ObjectName.
+    expect(spc.objects[0]?.objectName).toBe('a');
+    expect(spc.warnings.map((warning) => warning.field)).toEqual([
+      'spec.parameters.objects[0].objectName',
+    ]);
+  });
+
+  it('warns when an ARN has no failoverObject', () => {
+    const spc = parse({
+      parameters: 'region: "us-east-1"\nfailoverRegion: "us-west-2"',
+      objects: `- objectName: "${arn}"`,
+    });
+
+    expect(spc.warnings.map((warning) => warning.field)).toEqual([
+      'spec.parameters.objects[0].objectName',
+    ]);
+    expect(spc.warnings[0]?.message).toContain('failoverObject');
+  });
+
+  it('resolves secretObjects data to file names', () => {
+    const spc = parse({
+      objects: secret('s', '  objectAlias: "pw"'),
+      secretObjects:
+        '- secretName: "app"\n  type: Opaque\n  labels:\n    tier: web\n  annotations:\n    a: "b"\n  data:\n    - key: PASSWORD\n      objectName: pw',
+    });
+
+    expect(spc.secretObjects).toEqual([
+      {
+        secretName: 'app',
+        type: 'Opaque',
+        labels: { tier: 'web' },
+        annotations: { a: 'b' },
+        data: [{ key: 'PASSWORD', objectName: 'pw', fileName: 'pw' }],
+      },
+    ]);
+  });
+});
+
+describe('selecting the SecretProviderClass', () => {
+  const other = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n';
+  const two = `${other}---\n${spcManifest({ name: 'one', objects: ssm('p') })}---\n${spcManifest({ name: 'two', objects: ssm('q') })}`;
+
+  it('skips documents of other kinds', () => {
+    const spc = parseSecretProviderClass(`${other}---\n${spcManifest({ objects: ssm('p') })}`, {
+      env: emptyEnv,
+    });
+
+    expect(spc.name).toBe('app');
+    expect(spc.namespace).toBe('default');
+  });
+
+  it('picks one of several by name', () => {
+    const spc = parseSecretProviderClass(two, { spcName: 'two', env: emptyEnv });
+
+    expect(fileNames(spc)).toEqual(['q']);
+  });
+
+  it('rejects several without a name', () => {
+    expect(() => parseSecretProviderClass(two, { env: emptyEnv })).toThrow(
+      /2 SecretProviderClasses found \(one, two\); choose one by name/,
+    );
+  });
+
+  it('rejects a name that is not there', () => {
+    expect(() => parseSecretProviderClass(two, { spcName: 'three', env: emptyEnv })).toThrow(
+      /no SecretProviderClass named three; the file contains: one, two/,
+    );
+  });
+
+  it('rejects a manifest without one', () => {
+    expect(() => parseSecretProviderClass(other, { env: emptyEnv })).toThrow(KuraSpecReadError);
+  });
+
+  it('reports broken YAML with line and column', () => {
+    let caught: unknown;
+    try {
+      parseSecretProviderClass('kind: SecretProviderClass\nspec:\n  parameters: [\n', {
+        source: 'broken.yaml',
+      });
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(KuraSpecReadError);
+    const error = caught as KuraSpecReadError;
+    expect(error.source).toBe('broken.yaml');
+    expect(error.line).toBe(4);
+    expect(error.column).toBe(1);
+    expect(error.message).toMatch(/^broken\.yaml:4:1: invalid YAML/);
+  });
+});
+
+describe('readSecretProviderClass', () => {
+  it('reads the example file', async () => {
+    const spc = await readSecretProviderClass('examples/secretproviderclass.yaml', {
+      env: emptyEnv,
+    });
+
+    expect(spc.name).toBe('test-app-secretstore');
+    expect(spc.namespace).toBe('default');
+    expect(spc.usePodIdentity).toBe(true);
+    expect(
+      spc.objects.map((object) => [object.objectName, object.objectType, object.fileName]),
+    ).toEqual([
+      ['piyopiyo', 'ssmparameter', 'piyopiyo'],
+      ['foobar', 'ssmparameter', 'my-parameter'],
+    ]);
+    expect(spc.secretObjects).toEqual([
+      {
+        secretName: 'test-app-secret',
+        type: 'Opaque',
+        labels: {},
+        annotations: {},
+        data: [
+          { key: 'PIYO', objectName: 'piyopiyo', fileName: 'piyopiyo' },
+          { key: 'PARAMETER', objectName: 'my-parameter', fileName: 'my-parameter' },
+        ],
+      },
+    ]);
+    expect(spc.warnings).toEqual([]);
+  });
+
+  it('reads the Kubernetes example manifest', async () => {
+    const spc = await readSecretProviderClass('examples/kubernetes/app.yaml', { env: emptyEnv });
+
+    expect(fileNames(spc)).toEqual(['piyopiyo', 'my-parameter']);
+  });
+
+  it('rejects a missing file with its name', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'kura-spec-'));
+    const file = join(directory, 'missing.yaml');
+
+    await expect(readSecretProviderClass(file)).rejects.toThrow(
+      `${file}: cannot read the SecretProviderClass file`,
+    );
+  });
+
+  it('names the file in YAML errors', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'kura-spec-'));
+    const file = join(directory, 'broken.yaml');
+    await writeFile(file, 'a:\n  b: c\n d: e\n');
+
+    await expect(readSecretProviderClass(file)).rejects.toMatchObject({
+      code: 'KURA_SPEC_UNREADABLE',
+      source: file,
+      line: 3,
+      column: 1,
+      message: `${file}:3:1: invalid YAML: All mapping items must start at the same column`,
+    });
+  });
+});
