@@ -243,7 +243,7 @@ export class SharedSecretsCache implements SecretsCache {
       });
       stagesByVersion = described.versionIdsToStages;
     } catch (error) {
-      if (error instanceof KuraAwsAccessDeniedError) {
+      if (isPermissionDenied(error)) {
         entry.describeDenied = true;
         return false;
       }
@@ -406,20 +406,34 @@ export class SharedSecretsCache implements SecretsCache {
   }
 }
 
-/** Wraps anything the source threw that is not one of ours, so listeners always get a KuraError. */
+/**
+ * Tells whether DescribeSecret was refused by policy. Expired or invalid credentials are also
+ * KuraAwsAccessDeniedError, but they would fail GetSecretValue too, so they are not remembered.
+ */
+function isPermissionDenied(error: unknown): boolean {
+  return (
+    error instanceof KuraAwsAccessDeniedError &&
+    (error.details.awsCode === 'AccessDeniedException' || error.details.awsCode === 'AccessDenied')
+  );
+}
+
+/**
+ * Wraps anything the source threw that is not one of ours, so listeners always get a KuraError.
+ * The foreign message is left out because it could quote response content; `cause` keeps it.
+ */
 function toKuraError(error: unknown, request: CacheRequest): KuraError {
   if (error instanceof KuraError) {
     return error;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const id = describeRequest(request);
   return new KuraAwsError(
-    `reading ${describeRequest(request)} failed: ${message}`,
+    `reading ${id} failed: the AWS source threw an error that is not a KuraError; see cause`,
     {
       awsCode: 'Unknown',
       service: request.service,
       operation: request.service === 'ssm' ? 'GetParameters' : 'GetSecretValue',
       region: request.region,
-      id: describeRequest(request),
+      id,
     },
     false,
     { cause: error },
