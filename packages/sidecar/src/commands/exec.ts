@@ -97,7 +97,7 @@ async function loadVariables(
 
   const store = await openSecretStore({
     spc,
-    source: config.source,
+    ...(config.source === undefined ? {} : { source: config.source }),
     ...(config.mountDir === undefined ? {} : { mountDir: config.mountDir }),
     refreshIntervalMs: config.refreshIntervalMs,
   });

@@ -43,7 +43,7 @@ async function runRenderSecrets(args: string[], io: CommandIo): Promise<number> 
     });
     const store = await openSecretStore({
       spc,
-      source: config.source,
+      ...(config.source === undefined ? {} : { source: config.source }),
       ...(config.mountDir === undefined ? {} : { mountDir: config.mountDir }),
     });
     let text: string;

@@ -10,8 +10,9 @@ export interface SecretObjectsConfig {
   spcPath: string;
   /** `metadata.name` of the SecretProviderClass when the manifest holds several. */
   spcName: string | undefined;
-  source: SourcePolicy;
-  /** CSI-style mount dir; required with `source: files`. */
+  /** Undefined leaves the choice to the store: `auto` with a mount dir, else `aws`. */
+  source: SourcePolicy | undefined;
+  /** CSI-style mount dir; required with `source: files` and `auto`. */
   mountDir: string | undefined;
   /** Time between background refreshes from AWS while watching for changes, in milliseconds. */
   refreshIntervalMs: number;
@@ -30,6 +31,8 @@ interface OptionSpec {
   /** Text for `--help`: what the option sets, with its unit. */
   help: string;
   defaultValue: string | number | boolean | undefined;
+  /** Where no fixed default exists, the `--help` text for what happens instead. */
+  defaultText?: string;
   /** Only `kura exec` reads the option. */
   execOnly?: boolean;
   min?: number;
@@ -64,7 +67,8 @@ const options: readonly OptionSpec[] = [
     kind: 'source',
     placeholder: 'aws|files|auto',
     help: 'where values come from: aws (fetch only), files (the mount dir only, no AWS credentials needed) or auto (AWS first, the mount dir when AWS cannot be reached)',
-    defaultValue: 'auto',
+    defaultValue: undefined,
+    defaultText: 'auto with --mount-dir, else aws',
   },
   {
     key: 'mountDir',
@@ -120,7 +124,9 @@ export function renderSecretObjectsOptionsHelp(command: 'exec' | 'render-secrets
   for (const option of optionsFor(command)) {
     const flag =
       option.placeholder === undefined ? option.flag : `${option.flag} ${option.placeholder}`;
-    const defaultText = option.defaultValue === undefined ? 'none' : String(option.defaultValue);
+    const defaultText =
+      option.defaultText ??
+      (option.defaultValue === undefined ? 'none' : String(option.defaultValue));
     lines.push(
       `  ${flag}`,
       `      ${option.help}.`,
@@ -207,7 +213,7 @@ function validate(config: SecretObjectsConfig): void {
   if (config.spcPath === undefined) {
     throw new KuraConfigError('--spc: missing; write --spc FILE, the SecretProviderClass manifest');
   }
-  if (config.source !== 'aws' && config.mountDir === undefined) {
+  if (config.source !== undefined && config.source !== 'aws' && config.mountDir === undefined) {
     throw new KuraConfigError(
       `--source ${config.source} reads the mount dir, but --mount-dir is not set; add --mount-dir DIR or use --source aws`,
     );
