@@ -3,6 +3,7 @@ import { execCommand } from './exec.js';
 import { fetchCommand } from './fetch.js';
 import { renderSecretsCommand } from './render-secrets.js';
 import { serveCommand } from './serve.js';
+import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `kura --help` lists them. */
 export const commands: Command[] = [
