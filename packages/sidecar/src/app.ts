@@ -149,7 +149,7 @@ export function createApp(options: AppOptions): App {
   function fail(res: Response, route: RouteName, error: unknown): void {
     const httpError = toHttpError(error);
     if (httpError.status >= 500 && !(error instanceof HttpError)) {
-      logger.error({ err: describeError(error), route }, 'request failed');
+      logger.error({ error: describeError(error), route }, 'request failed');
     } else if (httpError.status === 400 || httpError.status === 403 || httpError.status === 405) {
       logRejection(`${httpError.status} ${httpError.type}`, { route, status: httpError.status });
     }

@@ -95,7 +95,8 @@ export const serveOptions: readonly OptionSpec[] = [
     kind: 'choice',
     choices: ['aws', 'files', 'auto'],
     help: 'where values come from: aws, files (the mount dir only), auto (AWS, files as fallback)',
-    defaultValue: 'auto',
+    defaultValue: undefined,
+    defaultText: 'auto with --mount-dir, else aws',
   },
   {
     key: 'mountDir',
@@ -368,8 +369,10 @@ function validate(config: ServeConfig): void {
         'use 127.0.0.1, or add --allow-non-loopback if that is intended',
     );
   }
-  if (config.source === 'files' && config.mountDir === undefined) {
-    throw new KuraConfigError('--source files needs --mount-dir DIR, the directory to read');
+  if (config.source !== 'aws' && config.mountDir === undefined) {
+    throw new KuraConfigError(
+      `--source ${config.source} needs --mount-dir DIR, the directory to read; or use --source aws`,
+    );
   }
   if (config.source === 'files' && config.spcPath === undefined) {
     throw new KuraConfigError(
@@ -401,6 +404,7 @@ export function resolveServeConfig(args: readonly string[], env: NodeJS.ProcessE
     }
   }
 
+  resolved.source ??= resolved.mountDir === undefined ? 'aws' : 'auto';
   const config = resolved as unknown as ServeConfig;
   validate(config);
   return Object.freeze(config);

@@ -7,7 +7,7 @@ describe('resolveServeConfig', () => {
     const config = resolveServeConfig([], {});
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(2773);
-    expect(config.source).toBe('auto');
+    expect(config.source).toBe('aws');
     expect(config.allowUnlisted).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -17,6 +17,10 @@ describe('resolveServeConfig', () => {
     const config = resolveServeConfig(['--port', '4000'], env);
     expect(config.port).toBe(4000);
     expect(config.maxConnections).toBe(5);
+  });
+
+  it('defaults the source to auto with a mount dir', () => {
+    expect(resolveServeConfig(['--mount-dir', '/mnt/secrets-store'], {}).source).toBe('auto');
   });
 
   it('reads --flag=value and bare boolean flags', () => {
@@ -48,7 +52,8 @@ describe('resolveServeConfig', () => {
     [['--source', 'disk'], /--source: invalid value "disk"; write one of aws, files, auto/],
     [['--unknown'], /unknown argument "--unknown"/],
     [['--spc'], /--spc: missing value/],
-    [['--source', 'files', '--spc', 'x.yaml'], /--mount-dir/],
+    [['--source', 'files', '--spc', 'x.yaml'], /--source files needs --mount-dir/],
+    [['--source', 'auto'], /--source auto needs --mount-dir/],
     [['--spc-name', 'a'], /--spc-name needs --spc/],
   ])('rejects %j', (args, message) => {
     expect(() => resolveServeConfig(args, {})).toThrow(KuraConfigError);

@@ -76,14 +76,14 @@ function watchStore(store: SecretStore, logger: Logger, metrics: Metrics): void 
   });
   store.on('stale', (event) => {
     logger.warn(
-      { fileName: event.fileName, objectName: event.objectName, err: describeError(event.error) },
+      { fileName: event.fileName, objectName: event.objectName, error: describeError(event.error) },
       'refresh failed; serving the last good value',
     );
   });
   store.on('error', (event) => {
     metrics.refreshFailures.inc({ code: event.error.code });
     logger.warn(
-      { fileName: event.fileName, objectName: event.objectName, err: describeError(event.error) },
+      { fileName: event.fileName, objectName: event.objectName, error: describeError(event.error) },
       'refresh failed',
     );
   });
@@ -133,7 +133,7 @@ function loadStoreInBackground(
       }
       const delayMs = Math.min(loadRetryMaxMs, loadRetryBaseMs * 2 ** (attempt - 1));
       logger.error(
-        { err: describeError(error), attempt, retryInMs: delayMs },
+        { error: describeError(error), attempt, retryInMs: delayMs },
         'loading the objects failed',
       );
       retryTimer = setTimeout(() => void tryOpen(), delayMs);
@@ -186,7 +186,7 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     if (error instanceof KuraError) {
       io.stderr.write(`kura serve: ${error.message}\n`);
-      logger.error({ err: describeError(error) }, 'not started');
+      logger.error({ error: describeError(error) }, 'not started');
       return error instanceof KuraSpecError ? ExitCode.failed : ExitCode.usage;
     }
     throw error;
@@ -226,7 +226,7 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
     server = await startServer(app, config, logger);
   } catch (error) {
     logger.error(
-      { err: describeError(error), host: config.host, port: config.port },
+      { error: describeError(error), host: config.host, port: config.port },
       'listen failed',
     );
     io.stderr.write(
@@ -251,7 +251,7 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
     await loader?.close();
     cache.close();
   } catch (error) {
-    logger.error({ err: describeError(error) }, 'stop failed');
+    logger.error({ error: describeError(error) }, 'stop failed');
     exitCode = ExitCode.failed;
   }
   logger.info({ exitCode }, 'kura serve stopped');

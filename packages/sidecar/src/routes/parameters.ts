@@ -93,11 +93,14 @@ export async function handleGetParameter(
     return;
   }
 
+  // NOTE: a listed parameter is always read with decryption, because that is the entry the
+  // SPC's load filled; so `withDecryption=false` still returns a SecureString decrypted, as
+  // GET /objects does for the same token holder.
   const value = await context.cache.getParameter({
     name: object?.objectName ?? name,
     ...(version === undefined ? {} : { version }),
     ...(label === undefined ? {} : { label }),
-    withDecryption,
+    withDecryption: object === undefined ? withDecryption : true,
   });
   sendJson(res, 200, parameterBody(value));
 }

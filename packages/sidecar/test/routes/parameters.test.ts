@@ -100,9 +100,9 @@ describe('GET /systemsmanager/parameters/get', () => {
       `/systemsmanager/parameters/get?name=${encodeURIComponent(passwordParameter.arn)}`,
     );
     expect(byArn.status).toBe(200);
-    expect(served.cache.parameterCalls.map((call) => call.name)).toEqual([
-      '/app/db/password',
-      '/app/db/password',
+    expect(served.cache.parameterCalls).toEqual([
+      { name: '/app/db/password', withDecryption: true },
+      { name: '/app/db/password', withDecryption: true },
     ]);
   });
 

@@ -1,0 +1,410 @@
+/**
+ * `kura serve` as a process against moto_server, over real HTTP on 127.0.0.1: every endpoint
+ * with real AWS responses, the token, limits, readiness, throttling and a graceful stop.
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { motoEnvironment, uniqueName } from '../../../../test/support/aws-env.js';
+import { type FaultProxy, startFaultProxy } from '../../../../test/support/fault-proxy.js';
+import { createSeeder } from '../../../../test/support/seed.js';
+import {
+  runServe,
+  runServeToExit,
+  type ServeProcess,
+  waitUntilReady,
+} from '../support/run-serve.js';
+import { asJson } from '../support/serve-app.js';
+
+const motoEndpoint = inject('motoEndpoint');
+const seeder = createSeeder(motoEndpoint);
+const exampleSpc = fileURLToPath(
+  new URL('../../../../examples/secretproviderclass.yaml', import.meta.url),
+);
+
+/** Output of every process this file ran; the last test checks it holds no seeded value. */
+const outputs: string[] = [];
+/** Every value seeded by this file, as text. */
+const seededValues: string[] = [];
+
+const binaryContent = new Uint8Array([0x00, 0xff, 0xfe, 0x80, 0x0a, 0x41]);
+const binarySha256 = 'f666f9c460f0f8ec5e17e6fc36540ce4438587c83d6c0ee44cecad4fe04368e9';
+
+let dir: string;
+let proxy: FaultProxy;
+
+function seededValue(label: string): string {
+  const value = `${label}-${randomBytes(6).toString('hex')}`;
+  seededValues.push(value);
+  return value;
+}
+
+async function stopAndKeepOutput(serve: ServeProcess | undefined): Promise<number | null> {
+  if (serve === undefined) {
+    return null;
+  }
+  const code = await serve.stop();
+  outputs.push(serve.stdout(), serve.stderr());
+  return code;
+}
+
+function spcYaml(region: string, objects: string): string {
+  return [
+    'apiVersion: secrets-store.csi.x-k8s.io/v1',
+    'kind: SecretProviderClass',
+    'metadata:',
+    '  name: serve-test',
+    'spec:',
+    '  provider: aws',
+    '  parameters:',
+    `    region: "${region}"`,
+    '    objects: |',
+    ...objects.split('\n').map((line) => `      ${line}`),
+    '',
+  ].join('\n');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kura-serve-'));
+  proxy = await startFaultProxy({ target: motoEndpoint });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  seeder.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kura serve with an SPC', () => {
+  let serve: ServeProcess | undefined;
+  let tokenFile: string;
+  let secretName: string;
+  let secretValue: string;
+  let parameterName: string;
+  let parameterValue: string;
+  let secretArn: string;
+
+  const get = async (path: string, init: RequestInit = {}) => {
+    const token = await readFile(tokenFile, 'utf8');
+    const headers = new Headers(init.headers);
+    if (!headers.has('x-aws-parameters-secrets-token')) {
+      headers.set('x-aws-parameters-secrets-token', token);
+    }
+    return fetch(`${serve?.url}${path}`, { ...init, headers });
+  };
+
+  beforeAll(async () => {
+    secretName = uniqueName('kura-serve-secret');
+    secretValue = seededValue('secret');
+    secretArn = (await seeder.createSecret(secretName, secretValue)).arn;
+    const binaryName = uniqueName('kura-serve-binary');
+    await seeder.createSecret(binaryName, binaryContent);
+    parameterName = `/kura-serve/${uniqueName('param')}`;
+    parameterValue = seededValue('param');
+    await seeder.putParameter(parameterName, parameterValue, 'SecureString');
+
+    const spcPath = join(dir, 'spc.yaml');
+    await writeFile(
+      spcPath,
+      spcYaml(
+        'us-east-1',
+        [
+          `- objectName: "${secretName}"`,
+          '  objectType: "secretsmanager"',
+          '  objectAlias: "app-secret"',
+          `- objectName: "${binaryName}"`,
+          '  objectType: "secretsmanager"',
+          '  objectAlias: "keystore.p12"',
+          `- objectName: "${parameterName}"`,
+          '  objectType: "ssmparameter"',
+        ].join('\n'),
+      ),
+    );
+    tokenFile = join(dir, 'shared', 'token');
+    serve = await runServe(
+      ['--spc', spcPath, '--token-file', tokenFile, '--log-level', 'debug'],
+      motoEnvironment(proxy.url),
+    );
+    await waitUntilReady(serve.url);
+  });
+
+  afterAll(async () => {
+    await stopAndKeepOutput(serve);
+  });
+
+  it('creates the token file and lists objects', async () => {
+    expect(await readFile(tokenFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+    const body = await (await get('/objects')).json().then(asJson);
+    expect(body.objects.map((object: { fileName: string }) => object.fileName)).toEqual([
+      'app-secret',
+      'keystore.p12',
+      parameterName.replaceAll('/', '_'),
+    ]);
+  });
+
+  it('serves an object as bytes', async () => {
+    const response = await get('/objects/app-secret');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(secretValue);
+  });
+
+  it('serves the binary object byte for byte', async () => {
+    const response = await get('/objects/keystore.p12');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(binarySha256);
+    const etag = response.headers.get('etag') ?? '';
+    const again = await get('/objects/keystore.p12', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers the Agent endpoint as AWS answers GetSecretValue', async () => {
+    const client = new SecretsManagerClient({
+      endpoint: motoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const direct = await client.send(new GetSecretValueCommand({ SecretId: secretName }));
+    client.destroy();
+
+    const response = await get(`/secretsmanager/get?secretId=${secretName}`);
+    expect(response.status).toBe(200);
+    const body = await response.json().then(asJson);
+    expect(body).toEqual({
+      ARN: direct.ARN,
+      Name: direct.Name,
+      VersionId: direct.VersionId,
+      SecretString: secretValue,
+      VersionStages: direct.VersionStages,
+      CreatedDate: String((direct.CreatedDate as Date).getTime() / 1000),
+    });
+  });
+
+  it('returns SecretBinary in base64 for C07', async () => {
+    const body = await (await get('/secretsmanager/get?secretId=keystore.p12')).json().then(asJson);
+    expect(body.SecretBinary).toBe('AP/+gApB');
+    expect(body).not.toHaveProperty('SecretString');
+  });
+
+  it('reads listed ids without a second AWS call', async () => {
+    proxy.resetCounts();
+    for (const id of [secretName, 'app-secret', secretArn]) {
+      const response = await get(`/secretsmanager/get?secretId=${encodeURIComponent(id)}`);
+      expect(response.status).toBe(200);
+    }
+    const parameter = await get(
+      `/systemsmanager/parameters/get?name=${encodeURIComponent(parameterName)}`,
+    );
+    expect(parameter.status).toBe(200);
+    expect(proxy.counts('secretsmanager.GetSecretValue')).toBe(0);
+    expect(proxy.counts('AmazonSSM.GetParameters')).toBe(0);
+    expect(proxy.counts('AmazonSSM.GetParameter')).toBe(0);
+  });
+
+  it('answers the Lambda endpoint with the parameter', async () => {
+    const response = await get(
+      `/systemsmanager/parameters/get?name=${encodeURIComponent(parameterName)}&withDecryption=true`,
+    );
+    const body = await response.json().then(asJson);
+    expect(body.Parameter).toMatchObject({
+      Name: parameterName,
+      Type: 'SecureString',
+      Value: parameterValue,
+      Version: 1,
+    });
+  });
+
+  it('rejects an unlisted id with 403 naming the flag', async () => {
+    const response = await get('/secretsmanager/get?secretId=not-in-the-spc');
+    expect(response.status).toBe(403);
+    const body = await response.json().then(asJson);
+    expect(body.id).toBe('not-in-the-spc');
+    expect(body.message).toContain('--allow-unlisted');
+  });
+
+  it('rejects a missing or wrong token with 403', async () => {
+    expect((await fetch(`${serve?.url}/objects`)).status).toBe(403);
+    const wrong = await get('/objects', { headers: { 'x-aws-parameters-secrets-token': 'nope' } });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('accepts a rotated token at once', async () => {
+    const old = await readFile(tokenFile, 'utf8');
+    await writeFile(tokenFile, 'rotated-token-for-this-test');
+    const withOld = await get('/objects', { headers: { 'x-aws-parameters-secrets-token': old } });
+    expect(withOld.status).toBe(403);
+    expect((await get('/objects')).status).toBe(200);
+  });
+
+  it('rejects X-Forwarded-For with 400', async () => {
+    const response = await get('/objects', { headers: { 'x-forwarded-for': '192.0.2.1' } });
+    expect(response.status).toBe(400);
+  });
+
+  it('rejects unknown parameters and methods', async () => {
+    expect((await get('/secretsmanager/get?secretId=x&VersionStage=y')).status).toBe(400);
+    expect((await get('/objects', { method: 'DELETE' })).status).toBe(405);
+  });
+
+  it('counts AWS calls and requests in /metrics', async () => {
+    const text = await (await fetch(`${serve?.url}/metrics`)).text();
+    expect(text).toMatch(
+      /kura_aws_calls_total\{service="secretsmanager",operation="GetSecretValue",outcome="success"\} [1-9]/,
+    );
+    expect(text).toMatch(/kura_http_requests_total\{route="object",status="200"\} [1-9]/);
+    expect(text).toContain('kura_cache_lookups_total{result="hit"}');
+  });
+});
+
+describe('kura serve on the bundled example', () => {
+  it('serves my-parameter as foobar-value', async () => {
+    await seeder.putParameter('piyopiyo', '1234567');
+    await seeder.putParameter('foobar', 'foobar-value');
+    const tokenFile = join(dir, 'example-token');
+    const serve = await runServe(
+      ['--spc', exampleSpc, '--token-file', tokenFile],
+      motoEnvironment(motoEndpoint),
+    );
+    try {
+      await expect
+        .poll(async () => (await fetch(`${serve.url}/readyz`)).status, { timeout: 15_000 })
+        .toBe(200);
+      const token = await readFile(tokenFile, 'utf8');
+      const response = await fetch(`${serve.url}/objects/my-parameter`, {
+        headers: { 'X-Aws-Parameters-Secrets-Token': token },
+      });
+      expect(await response.text()).toBe('foobar-value');
+    } finally {
+      await stopAndKeepOutput(serve);
+    }
+  });
+});
+
+describe('kura serve readiness', () => {
+  it('answers 503 until the first load succeeds', async () => {
+    const secretName = uniqueName('kura-serve-late');
+    const spcPath = join(dir, 'late.yaml');
+    await writeFile(
+      spcPath,
+      spcYaml('us-east-1', `- objectName: "${secretName}"\n  objectType: "secretsmanager"`),
+    );
+    const serve = await runServe(
+      ['--spc', spcPath, '--token-file', join(dir, 'late-token')],
+      motoEnvironment(motoEndpoint),
+    );
+    try {
+      expect((await fetch(`${serve.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${serve.url}/ping`)).status).toBe(200);
+
+      await seeder.createSecret(secretName, seededValue('late'));
+      await expect
+        .poll(async () => (await fetch(`${serve.url}/readyz`)).status, { timeout: 20_000 })
+        .toBe(200);
+    } finally {
+      await stopAndKeepOutput(serve);
+    }
+  });
+});
+
+describe('kura serve without an SPC', () => {
+  it('passes throttling through when nothing is cached (C12)', async () => {
+    const secretName = uniqueName('kura-serve-throttled');
+    await seeder.createSecret(secretName, seededValue('throttled'));
+    proxy.setFault('secretsmanager.GetSecretValue', { kind: 'throttle' }, { times: 3 });
+    const serve = await runServe([], { ...motoEnvironment(proxy.url), KURA_TOKEN: 'c12-token' });
+    const headers = { 'x-aws-parameters-secrets-token': 'c12-token' };
+    try {
+      const response = await fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, {
+        headers,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        __type: 'ThrottlingException',
+        message: 'Rate exceeded',
+      });
+
+      proxy.clearFaults();
+      await expect
+        .poll(
+          async () =>
+            (await fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, { headers }))
+              .status,
+          {
+            timeout: 20_000,
+          },
+        )
+        .toBe(200);
+    } finally {
+      proxy.clearFaults();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
+  it('answers 429 past the connection limit', async () => {
+    const serve = await runServe(['--max-connections', '1'], {
+      ...motoEnvironment(motoEndpoint),
+      KURA_TOKEN: 'limit-token',
+    });
+    const held: Socket = await new Promise((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(serve.url).port) }, () =>
+        resolve(socket),
+      );
+    });
+    try {
+      const response = await fetch(`${serve.url}/ping`);
+      expect(response.status).toBe(429);
+    } finally {
+      held.destroy();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
+  it('finishes in-flight requests on SIGTERM and exits 0', async () => {
+    const secretName = uniqueName('kura-serve-slow');
+    const value = seededValue('slow');
+    await seeder.createSecret(secretName, value);
+    proxy.resetCounts();
+    proxy.setFault('secretsmanager.GetSecretValue', { kind: 'delay', ms: 1_500 }, { times: 1 });
+    const serve = await runServe([], { ...motoEnvironment(proxy.url), KURA_TOKEN: 'stop-token' });
+    try {
+      const inFlight = fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, {
+        headers: { 'x-aws-parameters-secrets-token': 'stop-token' },
+      });
+      await expect.poll(() => proxy.counts('secretsmanager.GetSecretValue')).toBe(1);
+      serve.child.kill('SIGTERM');
+
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect((await response.json().then(asJson)).SecretString).toBe(value);
+      expect(await serve.exited).toBe(0);
+      expect(serve.stdout()).toContain('kura serve stopped');
+    } finally {
+      proxy.clearFaults();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
+  it('exits 2 on an invalid option', async () => {
+    const result = await runServeToExit(['--port', 'http'], motoEnvironment(motoEndpoint));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port: invalid value "http"');
+  });
+});
+
+describe('kura serve logs', () => {
+  it('contain no seeded value and no token', () => {
+    const all = outputs.join('\n');
+    expect(all).toContain('kura serve started');
+    for (const value of seededValues) {
+      expect(all.includes(value), 'a seeded value appears in the logs').toBe(false);
+    }
+    expect(all.includes('foobar-value')).toBe(false);
+    expect(all.includes('rotated-token-for-this-test')).toBe(false);
+    expect(all.includes('c12-token')).toBe(false);
+  });
+});
