@@ -17,7 +17,7 @@ export interface ResolvedSecretData {
   key: string;
   /** The data item whose object the content comes from. */
   item: SecretObjectData;
-  /** The bytes the Secret holds under `key`, after the TLS split for `kubernetes.io/tls`. */
+  /** The bytes stored under `key`, after the TLS split for `kubernetes.io/tls`. */
   content: Uint8Array;
 }
 
@@ -64,10 +64,10 @@ function readItem(
 }
 
 /**
- * Reads the objects of one secretObjects entry and builds its data as the CSI driver does:
- * keys checked against the Secret key rule, a later item with the same key replacing an
- * earlier one, and `kubernetes.io/tls` items split into certificate and private key.
- * Throws `KuraSecretObjectError`, and whatever `readBytes` throws for a missing object.
+ * Reads the objects of one secretObjects entry and builds its data as the CSI driver does.
+ * Keys must pass the Secret key rule, a later item with the same key replaces an earlier one,
+ * and `kubernetes.io/tls` items are split into certificate and private key. Throws
+ * `KuraSecretObjectError`, and passes on what `readBytes` throws for a missing object.
  */
 export function resolveSecretObject(
   secretObject: SecretObject,

@@ -9,7 +9,7 @@ import {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Where an environment variable's value came from, to name both sides of a conflict. */
+/** Origin of an environment variable's value, used to name both sides of a conflict. */
 interface EnvSource {
   secretObject: SecretObject;
   type: string;
@@ -60,10 +60,10 @@ function sameSource(a: EnvSource, b: EnvSource): boolean {
 
 /**
  * Builds the environment variables `envFrom` would give a container from the Secrets the CSI
- * driver syncs for the secretObjects entries: each data key becomes a variable holding its
- * content (after the TLS split). Throws `KuraEnvError` for a key that is not a valid variable
- * name, content with a NUL byte or invalid UTF-8, and one name set from two different objects;
- * throws `KuraSecretObjectError` for an entry the driver would reject.
+ * driver syncs for the secretObjects entries. Each data key becomes a variable containing its
+ * content, after the TLS split. Throws `KuraEnvError` for a key that is not a valid variable
+ * name, for content with a NUL byte or invalid UTF-8, and for one name set from two objects.
+ * Throws `KuraSecretObjectError` for an entry the driver would reject.
  */
 export function secretObjectsToEnv(
   spc: SecretProviderClass,

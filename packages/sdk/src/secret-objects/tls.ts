@@ -53,8 +53,8 @@ function extractPrivateKey(blocks: PemBlock[]): TlsPart {
 
   const key = parsePrivateKey(keyBlock.bytes);
   if (key === undefined) {
-    // NOTE: the driver writes an empty PRIVATE KEY block here instead of failing; kura fails
-    // because a Secret with an empty key only breaks later, in the TLS server.
+    // NOTE: the driver writes an empty PRIVATE KEY block here instead of failing. kura fails,
+    // because a Secret with an empty key would only break later, in the TLS server.
     return {
       ok: false,
       problem: `the private key (PEM block "${keyBlock.type}") is not an unencrypted PKCS #1, PKCS #8 or SEC 1 key; decrypt it with \`openssl pkey\``,

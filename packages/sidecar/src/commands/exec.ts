@@ -125,6 +125,11 @@ function watchForChanges(
 ): void {
   const used = new Set(secretObjectFileNames(spc));
   let current = initial;
+  // Every failed refresh emits `error`; the store keeps serving the last value meanwhile.
+  store.on('error', (event) => {
+    const subject = event.fileName === undefined ? '' : ` of ${event.fileName}`;
+    writeLine(io, `refresh${subject} failed: ${describeFailure(event.error)}`);
+  });
   store.on('change', (event) => {
     if (!used.has(event.fileName)) {
       return;

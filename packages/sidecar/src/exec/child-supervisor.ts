@@ -24,7 +24,7 @@ export interface ChildSupervisorOptions {
   log: (line: string) => void;
 }
 
-/** The shell's convention for a process ended by a signal: 128 plus the signal number. */
+/** Returns 128 plus the signal number, the shell's exit code for a process a signal ended. */
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }

@@ -8,7 +8,7 @@ import { KuraConfigError, type SourcePolicy } from '@kura/sdk';
 export interface SecretObjectsConfig {
   /** SecretProviderClass manifest whose secretObjects are resolved. */
   spcPath: string;
-  /** `metadata.name` of the SecretProviderClass when the manifest holds several. */
+  /** `metadata.name` of the SecretProviderClass when the manifest contains several. */
   spcName: string | undefined;
   /** Undefined leaves the choice to the store: `auto` with a mount dir, else `aws`. */
   source: SourcePolicy | undefined;
@@ -31,7 +31,7 @@ interface OptionSpec {
   /** Text for `--help`: what the option sets, with its unit. */
   help: string;
   defaultValue: string | number | boolean | undefined;
-  /** Where no fixed default exists, the `--help` text for what happens instead. */
+  /** `--help` text in place of a default, for an option without a fixed one. */
   defaultText?: string;
   /** Only `kura exec` reads the option. */
   execOnly?: boolean;
@@ -57,7 +57,7 @@ const options: readonly OptionSpec[] = [
     env: 'KURA_SPC_NAME',
     kind: 'string',
     placeholder: 'NAME',
-    help: 'metadata.name of the SecretProviderClass, when the manifest holds several',
+    help: 'metadata.name of the SecretProviderClass, when the manifest contains several',
     defaultValue: undefined,
   },
   {

@@ -151,7 +151,7 @@ describe('kura exec', () => {
     expect(result.code).toBe(7);
   });
 
-  it('exits with 128 plus the signal number when a signal ends the command', async () => {
+  it('exits 128 plus the signal number', async () => {
     const result = await runKura([
       'exec',
       ...exampleArgs,
@@ -164,7 +164,7 @@ describe('kura exec', () => {
     expect(result.code).toBe(137);
   });
 
-  it('forwards SIGTERM and exits with the code the command chose', async () => {
+  it('forwards SIGTERM and its exit code', async () => {
     const run = start(['exec', ...exampleArgs, '--', process.execPath, childScript, 'run']);
     await run.waitForLine(/^started /);
 
@@ -224,7 +224,7 @@ describe('kura exec', () => {
     expect(result.stderr).toContain('kura exec: cannot run');
   });
 
-  it('gives a kubernetes.io/tls entry the split certificate and key', async () => {
+  it('splits a kubernetes.io/tls entry', async () => {
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const certificate = createCertificatePem('exec.example', key);
     const spc = writeSpc(
@@ -309,7 +309,7 @@ describe('kura exec --restart-on-change', () => {
     expect(run.stderr()).not.toContain('7654321');
   });
 
-  it('keeps the command running when a change makes a value invalid', async () => {
+  it('ignores a change to invalid content', async () => {
     const spc = writeSpc(
       ['piyopiyo', 'foobar'],
       exampleSecretObjects.replace('my-parameter', 'foobar'),
@@ -585,5 +585,44 @@ describe('kura exec --source aws', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('FIRST=from-moto-1\nSECOND=from-moto-2\n');
     expect(result.code).toBe(0);
+  });
+
+  it('restarts after a parameter changes', async () => {
+    const name = uniqueName('kura-exec-rotating');
+    await seeder.putParameter(name, 'before');
+    const spc = writeSpc(
+      [name],
+      `    - secretName: rotating
+      type: Opaque
+      data:
+        - key: ROTATING
+          objectName: ${name}
+`,
+    );
+    const run = start(
+      [
+        'exec',
+        '--spc',
+        spc,
+        '--source',
+        'aws',
+        '--restart-on-change',
+        '--refresh-interval-ms',
+        '1000',
+        '--',
+        process.execPath,
+        childScript,
+        'run',
+      ],
+      { KURA_TEST_VARIABLE: 'ROTATING' },
+    );
+    await run.waitForLine(/^started \d+ ROTATING=before$/);
+
+    await seeder.putParameter(name, 'after');
+    await run.waitForLine(/^started \d+ ROTATING=after$/);
+    run.process.kill('SIGTERM');
+
+    expect(await run.exited).toBe(42);
+    expect(run.stderr()).toContain(`because ${name} changed`);
   });
 });

@@ -18,11 +18,11 @@ export interface KuraRun {
   stderr: () => string;
   /** Resolves with the exit code; a signal that ended kura itself is a test failure. */
   exited: Promise<number>;
-  /** Waits until stdout holds a line matching `pattern` and returns that line. */
+  /** Waits until stdout contains a line matching `pattern` and returns that line. */
   waitForLine(pattern: RegExp): Promise<string>;
 }
 
-/** The environment every kura process of the tests gets: moto and dummy credentials. */
+/** Returns the environment of every kura process in the tests: moto and dummy credentials. */
 export function kuraEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',

@@ -70,7 +70,7 @@ describe('ChildSupervisor', () => {
     expect(await supervisor.exited).toBe(3);
   });
 
-  it('resolves with 128 plus the signal number when a signal ends the command', async () => {
+  it('resolves with 128 plus the signal number', async () => {
     const supervisor = supervise(['self-kill']);
 
     supervisor.start(env('a'));
@@ -78,7 +78,7 @@ describe('ChildSupervisor', () => {
     expect(await supervisor.exited).toBe(137);
   });
 
-  it('forwards SIGTERM and resolves with the code the command chose', async () => {
+  it('forwards SIGTERM and its exit code', async () => {
     const supervisor = supervise(['run']);
     supervisor.start(env('a'));
     await waitForStarts(1);
@@ -131,7 +131,7 @@ describe('ChildSupervisor', () => {
     expect(diagnostics.some((line) => line.includes('sending SIGKILL'))).toBe(true);
   });
 
-  it('starts with the latest environment after several restarts', async () => {
+  it('folds several restarts into one', async () => {
     const supervisor = supervise(['ignore-term'], 300);
     supervisor.start(env('first'));
     await waitForStarts(1);
@@ -156,7 +156,7 @@ describe('ChildSupervisor', () => {
     expect(startedLines()).toHaveLength(1);
   });
 
-  it('stops instead of restarting when a stop signal arrives during a restart', async () => {
+  it('stops on a stop signal during a restart', async () => {
     const supervisor = supervise(['ignore-term'], 300);
     supervisor.start(env('first'));
     await waitForStarts(1);

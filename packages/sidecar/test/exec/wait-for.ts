@@ -1,7 +1,7 @@
 /** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
-  what: string,
+  description: string,
   timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -11,7 +11,7 @@ export async function waitFor<T>(
       return value;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
+      throw new Error(`timed out waiting for ${description}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
