@@ -76,7 +76,7 @@ export const serveOptions: readonly OptionSpec[] = [
     placeholder: 'FILE',
     help: 'SecretProviderClass manifest (YAML) whose objects kura loads and serves',
     defaultValue: undefined,
-    defaultText: 'none: serve any id the AWS credentials can read',
+    defaultText: 'none, so any id the AWS credentials can read is served',
   },
   {
     key: 'spcName',
@@ -93,6 +93,7 @@ export const serveOptions: readonly OptionSpec[] = [
     flag: '--source',
     env: 'KURA_SOURCE',
     kind: 'choice',
+    placeholder: 'aws|files|auto',
     choices: ['aws', 'files', 'auto'],
     help: 'where values come from: aws, files (the mount dir only), auto (AWS, files as fallback)',
     defaultValue: undefined,
@@ -174,7 +175,7 @@ export const serveOptions: readonly OptionSpec[] = [
     help: 'file holding the request token; created (mode 0640, random 256-bit token) when missing',
     defaultValue: undefined,
     defaultText:
-      'none: the token comes from KURA_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      'none, so the token comes from KURA_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN',
   },
   {
     key: 'maxConnections',
@@ -247,6 +248,7 @@ export const serveOptions: readonly OptionSpec[] = [
     flag: '--log-level',
     env: 'KURA_LOG_LEVEL',
     kind: 'choice',
+    placeholder: 'LEVEL',
     choices: logLevels,
     help: `lowest level logged: ${logLevels.join(', ')}`,
     defaultValue: 'info',

@@ -1,8 +1,9 @@
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { SecretValue } from '@kura/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretValue } from './support/fakes.js';
-import { asJson, serveApp, type TestServer } from './support/serve-app.js';
+import { asJson, serveApp, type TestServer, testToken } from './support/serve-app.js';
 
 let served: TestServer | undefined;
 const sockets: Socket[] = [];
@@ -76,6 +77,32 @@ describe('startServer', () => {
     expect(response.headers.get('connection')).toBe('close');
     expect((await response.json().then(asJson)).SecretString).toBe('late');
     await stopped;
+    served = undefined;
+  });
+
+  it('ends event streams on stop', async () => {
+    served = await serveApp();
+    const url = served.url;
+    const ended = new Promise<string>((resolve, reject) => {
+      const req = request(`${url}/events`, {
+        headers: { 'x-aws-parameters-secrets-token': testToken },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes(': connected')) {
+            void served?.server.stop();
+          }
+        });
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await ended).toContain(': connected');
+    await served.server.stop();
     served = undefined;
   });
 });
