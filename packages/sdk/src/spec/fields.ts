@@ -1,6 +1,6 @@
 /**
  * Field access on decoded YAML maps. The AWS provider decodes `objects` with Go's JSON decoder,
- * which matches field names case-insensitively and ignores unknown ones; kura matches the same
+ * which matches field names case-insensitively and ignores unknown ones. kura matches the same
  * way and reports unknown fields as warnings.
  */
 import { describeGoYamlValue, type GoYamlEntry, type GoYamlValue, toGoString } from './go-yaml.js';
@@ -58,7 +58,7 @@ export interface FieldContext {
 /**
  * Picks the fields of a Go struct out of a map, matching names case-insensitively. Where two
  * keys match one field (`objectName` and `ObjectName`), Go's decoder keeps the key that sorts
- * last, because JSON encoding sorts map keys; kura keeps the same one and warns.
+ * last, because JSON encoding sorts map keys. kura keeps the same key and warns.
  */
 export function decodeStruct<Name extends string>(
   entries: readonly GoYamlEntry[],

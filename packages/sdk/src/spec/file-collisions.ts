@@ -1,7 +1,7 @@
 /**
  * Rejects two entries that write the same file. The AWS provider rejects a reused objectAlias
- * and some repeats of one objectName; kura rejects every pair whose final file names are equal
- * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both.
+ * and some repeats of one objectName. kura rejects every pair whose final file names are equal
+ * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both rules.
  */
 import type { SpcObject } from './model.js';
 import type { ProblemCollector } from './problems.js';

@@ -4,9 +4,11 @@
  */
 import type { PathTranslation } from './model.js';
 
-/** The longest file name (one path segment) Linux file systems accept, in bytes. */
+/**
+ * Maximum length of one path segment and of a whole relative path, in bytes, as Kubernetes'
+ * AtomicWriter (pkg/volume/util/atomic_writer.go) enforces them; Linux's NAME_MAX is also 255.
+ */
 const maxSegmentBytes = 255;
-/** The longest relative path the CSI driver's atomic writer accepts, in bytes. */
 const maxPathBytes = 4096;
 
 /**
@@ -46,8 +48,8 @@ export function computeFileName(
 
 /**
  * Returns why a file name cannot be written inside the mount dir, or undefined when it can.
- * The AWS provider only rejects `..` segments in nested paths; kura also rejects the names
- * that would escape the mount dir or clash with the CSI driver's `..data` layout.
+ * The AWS provider only rejects `..` segments in nested paths. kura also rejects names that
+ * would escape the mount dir, fail when written, or clash with the `..data` layout.
  */
 export function checkFileName(fileName: string): string | undefined {
   if (fileName === '') {

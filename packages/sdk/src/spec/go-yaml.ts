@@ -39,8 +39,8 @@ export interface GoYamlEntry {
 export class GoYamlConversionError extends Error {}
 
 /**
- * The most nodes one conversion visits, aliases expanded. It stops alias bombs (an anchor
- * holding ten aliases to an anchor holding ten aliases...); a real manifest has a few hundred.
+ * Maximum number of nodes one conversion visits, aliases expanded. It stops alias bombs, where
+ * each anchor contains ten aliases of the previous one. A real manifest has a few hundred nodes.
  */
 const maxNodes = 100_000;
 
@@ -252,8 +252,14 @@ function keyToString(key: GoYamlValue): string {
     return key.value.toString();
   }
   if (key.kind === 'float') {
+    // sigs.k8s.io/yaml writes infinite and NaN keys in YAML's spelling.
+    const yamlSpelling = new Map([
+      ['+Inf', '.inf'],
+      ['-Inf', '-.inf'],
+      ['NaN', '.nan'],
+    ]);
     const text = formatGoFloat32(key.value);
-    return text === '+Inf' ? '.inf' : text === '-Inf' ? '-.inf' : text === 'NaN' ? '.nan' : text;
+    return yamlSpelling.get(text) ?? text;
   }
   if (key.kind === 'bool') {
     return key.value ? 'true' : 'false';

@@ -18,7 +18,7 @@ import type {
 import { checkObjectName, parseArn } from './object-type.js';
 import type { ObjectLocation, ProblemCollector } from './problems.js';
 
-/** The mode the CSI driver asks for when `filePermission` is not set. */
+/** File mode used when `filePermission` is not set: the CSI driver's default, 0644. */
 export const defaultFilePermission = 0o644;
 
 const objectFields = [
@@ -60,7 +60,7 @@ function peekObjectName(item: GoYamlValue): string | undefined {
 
 /**
  * Reads `filePermission`: four octal digits as a string. An unquoted `0600` is read by YAML 1.1
- * as the octal number 384, as in the provider, and the message says to quote it. Returns `''`
+ * as the octal number 384, as in the provider, and the error message suggests quoting it. Returns `''`
  * when the field is absent and undefined after recording an error.
  */
 function readFilePermission(

@@ -17,7 +17,7 @@ import { resolveSecretObjects } from './secret-objects.js';
 
 /** Options of parseSecretProviderClass. */
 export interface ParseSecretProviderClassOptions {
-  /** `metadata.name` of the SecretProviderClass to use; required when the text holds several. */
+  /** `metadata.name` of the SecretProviderClass to use; required when the text contains several. */
   spcName?: string;
   /** File name used in messages; `<string>` by default. */
   source?: string;
@@ -27,7 +27,7 @@ export interface ParseSecretProviderClassOptions {
 
 /** Options of readSecretProviderClass. */
 export interface ReadSecretProviderClassOptions {
-  /** `metadata.name` of the SecretProviderClass to use; required when the file holds several. */
+  /** `metadata.name` of the SecretProviderClass to use; required when the file contains several. */
   spcName?: string;
   /** Environment for the `AWS_REGION` and `AWS_DEFAULT_REGION` fallback; `process.env` by default. */
   env?: NodeJS.ProcessEnv;

@@ -20,7 +20,7 @@ export class ProblemCollector {
     this.document = document;
   }
 
-  /** Records a rejected rule. `message` says what is wrong and what to write instead. */
+  /** Records a rejected rule. `message` states what is wrong and what to write instead. */
   error(field: string, message: string, object?: ObjectLocation): void {
     this.problems.push({ document: this.document, ...locate(object), field, message });
   }

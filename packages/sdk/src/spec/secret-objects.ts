@@ -1,7 +1,7 @@
 /**
  * `spec.secretObjects`: the Kubernetes Secrets the CSI driver would sync. Each `data` item's
- * objectName must be a file name the SecretProviderClass produces; the CSI driver only fails
- * later, at sync time, so kura rejects it while parsing.
+ * objectName must be a file name the SecretProviderClass produces. The CSI driver only fails
+ * later, at sync time, so kura rejects a wrong name while parsing.
  */
 
 import { listProducedFiles } from './file-collisions.js';
