@@ -76,7 +76,11 @@ export function findMotoServers(): string[] {
   return [...new Set(found)].filter(isExecutable);
 }
 
-/** Creates `.venv` at the repository root and installs `moto[server]` into it. */
+/**
+ * Creates `.venv` at the repository root and installs `moto[server]` into it.
+ * NOTE: pip needs the Python package index; where only npm and Debian packages can be reached,
+ * this fails and the error says what to install.
+ */
 function installMotoIntoVenv(): string {
   const executable = join(venvDir, 'bin', 'moto_server');
   execFileSync('python3', ['-m', 'venv', venvDir], { stdio: ['ignore', 'pipe', 'pipe'] });

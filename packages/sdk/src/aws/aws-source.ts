@@ -4,6 +4,9 @@
  * (environment, SSO and profiles, EKS Pod Identity and ECS container credentials, IRSA web
  * identity, instance roles) and its endpoint variables (`AWS_ENDPOINT_URL`,
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_SSM`) apply with no code here.
+ *
+ * NOTE: the SecretProviderClass's `preferredAddressType` is not applied. The SDK reaches the
+ * EKS Pod Identity agent at the `AWS_CONTAINER_CREDENTIALS_FULL_URI` that EKS sets in the pod.
  */
 import {
   DescribeSecretCommand,

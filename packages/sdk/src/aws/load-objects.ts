@@ -19,8 +19,8 @@ export interface LoadObjectsOptions {
   /** The AWS calls. Default: `createAwsSource()`, closed when the load ends. */
   source?: AwsSource;
   /**
-   * The maximum number of GetSecretValue calls in progress at once. Default 8: a load of 50
-   * secrets takes 7 rounds of calls, and one pod never sends a burst of its whole SPC.
+   * The maximum number of GetSecretValue calls in progress at once. Default 8, so a load of 50
+   * secrets takes 7 rounds of calls instead of one burst of 50.
    */
   concurrency?: number;
 }

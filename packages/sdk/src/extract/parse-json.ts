@@ -4,9 +4,12 @@
  * `JSON.parse` rounds `12345678901234567890` to `12345678901234567000`, so `to_string(id)`
  * would mount digits the secret never contained. Here such an integer becomes a `Number`
  * object whose `toJSON` returns a marker string. `restoreLargeIntegers` then turns the quoted
- * marker in a `to_string` result back into the original digits. JMESPath still sees a number (type checks,
- * comparisons and arithmetic use the rounded value), so a path that selects it is reported as a
- * number, as the AWS provider reports it.
+ * marker in a `to_string` result back into the original digits. JMESPath still treats the
+ * object as a number, so a path that selects it is reported as a number, as the AWS provider
+ * reports it.
+ *
+ * NOTE: comparisons and arithmetic use the rounded value, and `==` between such an integer and
+ * any other number is false, because jmespath.js compares objects by identity.
  */
 import { randomBytes } from 'node:crypto';
 

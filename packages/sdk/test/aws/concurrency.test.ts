@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapWithConcurrency } from '../../src/aws/concurrency.js';
 
-/** A task whose completion the test controls, to observe how many run at once. */
+/** Returns a task whose completion the test controls, to count how many run at once. */
 function controlledTasks() {
   let running = 0;
   let maxRunning = 0;

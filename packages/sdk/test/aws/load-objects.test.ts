@@ -22,7 +22,7 @@ type ParameterHandler = (
   requests: readonly GetParameterRequest[],
 ) => Promise<ParameterOutcome[]> | ParameterOutcome[];
 
-/** An AwsSource that records every call and answers with the given handlers. */
+/** Returns an AwsSource that records every call and returns what the handlers return. */
 function fakeSource(handlers: { secret?: SecretHandler; parameters?: ParameterHandler }) {
   const secretCalls: GetSecretValueRequest[] = [];
   const parameterCalls: (readonly GetParameterRequest[])[] = [];
