@@ -54,10 +54,15 @@ export class ChildSupervisor {
 
   /** Starts the command with `env` as its whole environment. */
   start(env: NodeJS.ProcessEnv): void {
-    const child = spawn(this.#options.command, [...this.#options.args], {
-      env,
-      stdio: 'inherit',
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(this.#options.command, [...this.#options.args], { env, stdio: 'inherit' });
+    } catch (error) {
+      // spawn throws at once for some errors, such as E2BIG when one variable exceeds the
+      // kernel's limit (128 KiB per string on Linux) or all of them exceed ARG_MAX.
+      this.#reportSpawnFailure(error as NodeJS.ErrnoException);
+      return;
+    }
     this.#child = child;
 
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -66,9 +71,7 @@ export class ChildSupervisor {
       if (child.pid !== undefined) {
         return;
       }
-      const code = error.code === 'ENOENT' ? exitNotFound : exitCannotExecute;
-      this.#options.log(`cannot run "${this.#options.command}": ${error.message}`);
-      this.#finish(code);
+      this.#reportSpawnFailure(error);
     });
     child.once('exit', (code, signal) => this.#onExit(code, signal));
   }
@@ -118,6 +121,16 @@ export class ChildSupervisor {
     }
     this.#child = undefined;
     this.#finish(code ?? (signal === null ? 1 : signalExitCode(signal)));
+  }
+
+  #reportSpawnFailure(error: NodeJS.ErrnoException): void {
+    const hint =
+      error.code === 'E2BIG'
+        ? '; the environment is too large, so read large objects from files or the sidecar instead'
+        : '';
+    this.#options.log(`cannot run "${this.#options.command}": ${error.message}${hint}`);
+    this.#child = undefined;
+    this.#finish(error.code === 'ENOENT' ? exitNotFound : exitCannotExecute);
   }
 
   #finish(code: number): void {

@@ -182,6 +182,16 @@ describe('ChildSupervisor', () => {
     expect(diagnostics[0]).toContain('cannot run');
   });
 
+  it('resolves with 126 for an oversized environment', async () => {
+    const supervisor = supervise(['run']);
+
+    supervisor.start({ ...env('a'), HUGE: 'x'.repeat(200_000) });
+
+    expect(await supervisor.exited).toBe(126);
+    expect(diagnostics[0]).toContain('E2BIG');
+    expect(diagnostics[0]).toContain('the environment is too large');
+  });
+
   it('resolves with 126 for a file that is not executable', async () => {
     const supervisor = new ChildSupervisor({
       command: childScript,
