@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../packages/sdk/src/errors.js';
 
-/** Every class exported by errors.ts that is KuraError or extends it, with its code. */
+/** Collects every class errors.ts exports that is KuraError or extends it, with its code. */
 function errorClassCodes(): Map<string, string> {
   const codes = new Map<string, string>();
   for (const [name, exported] of Object.entries(errors)) {
@@ -16,7 +16,7 @@ function errorClassCodes(): Map<string, string> {
   return codes;
 }
 
-/** Each `## CODE` section of docs/errors.md with the text under it. */
+/** Reads each `## CODE` section of docs/errors.md with the text under it. */
 async function documentedCodes(): Promise<Map<string, string>> {
   const page = await readFile(new URL('../docs/errors.md', import.meta.url), 'utf8');
   const sections = new Map<string, string>();

@@ -34,9 +34,9 @@ store.on('error', ({ fileName, error }) =>
 );
 
 /** Compares the request's API key with `my-parameter` in constant time. */
-function isValidApiKey(given) {
+function isValidApiKey(apiKey) {
   const expected = store.getBytes('my-parameter');
-  const actual = Buffer.from(given ?? '', 'utf8');
+  const actual = Buffer.from(apiKey ?? '', 'utf8');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

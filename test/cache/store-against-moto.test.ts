@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 /**
- * A source that sends every call to `endpoint` and gives up on a response after 1 s.
+ * Creates a source that sends every call to `endpoint` and gives up on a response after 1 s.
  * NOTE: the source's own `requestTimeoutMs` only logs a warning with the installed
  * @smithy/node-http-handler unless `throwOnRequestTimeout` is set, so the handler is
  * configured here in full.

@@ -32,6 +32,7 @@ function toRequest(
 ): CacheRequest {
   if (objectType === 'ssmparameter') {
     // The AWS provider always reads parameters with WithDecryption, and so does kura.
+    // NOTE: a lazy read with withDecryption false is another key, so it costs its own call.
     return {
       service: 'ssm',
       region,

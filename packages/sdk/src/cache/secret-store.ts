@@ -36,10 +36,10 @@ import type {
  * stopping everything it started.
  *
  * With `source: 'aws'` every value comes from AWS through the cache. With `files`, every value
- * comes from the mount dir and no AWS call is made. With `auto`, AWS comes first; an object
+ * comes from the mount dir and no AWS call is made. With `auto`, AWS comes first. An object
  * that AWS cannot serve at start with a retryable error (throttling, 5xx, timeout, network)
- * takes its files' content, and a changed file triggers an immediate refresh of its object
- * from AWS, whose failure makes the store serve the changed file.
+ * takes its files' content. A changed file triggers an immediate refresh of its object from
+ * AWS, and when that refresh fails the store serves the changed file.
  */
 export async function openSecretStore(options: SecretStoreOptions): Promise<SecretStore> {
   const resolved = await resolveStoreOptions(options);
@@ -75,7 +75,10 @@ interface ObjectBinding {
   readonly fileNames: readonly string[];
   readonly listener: EntryListener;
   primary?: CacheEntry;
-  /** The `failoverObject` entry, held only while the primary region has no value. */
+  /**
+   * The `failoverObject` entry, held only while the primary region has no value.
+   * NOTE: a primary value that later fails to refresh stays (stale) rather than switching here.
+   */
   failover?: CacheEntry;
 }
 

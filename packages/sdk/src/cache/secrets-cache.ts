@@ -37,7 +37,7 @@ const currentStage = 'AWSCURRENT';
 
 /**
  * Creates a lazy cache of Secrets Manager and Parameter Store reads. Nothing is fetched until
- * the first read of an id; later reads of the same key are served from memory while the entry
+ * the first read of a key. Later reads of that key are served from memory while the entry
  * refreshes in the background.
  */
 export function createSecretsCache(options: SecretsCacheOptions = {}): SecretsCache {
@@ -137,7 +137,7 @@ export class SharedSecretsCache implements SecretsCache {
     return entry;
   }
 
-  /** Ends a `hold`. An entry no store holds goes back under the LRU bound, or is dropped when it has no value. */
+  /** Ends a `hold`. When no store is left, the entry goes back under the LRU bound, or is dropped if it has no value. */
   release(entry: CacheEntry, listener: EntryListener): void {
     entry.listeners.delete(listener);
     entry.holders -= 1;
@@ -154,7 +154,7 @@ export class SharedSecretsCache implements SecretsCache {
 
   /**
    * Fetches an entry now, or joins the fetch already running (single-flight). Resolves when
-   * the entry holds a fresh value; rejects with the fetch's error, the last good value kept.
+   * the entry has a fresh value. Rejects with the fetch's error and keeps the last good value.
    */
   fetch(entry: CacheEntry): Promise<void> {
     this.#assertOpen();
@@ -292,7 +292,7 @@ export class SharedSecretsCache implements SecretsCache {
     entry.stale = entry.value !== undefined;
 
     if (entry.value === undefined && entry.holders === 0) {
-      // A failed miss no store holds is not cached: the next read tries again.
+      // A failed miss that no store is waiting on is not cached, so the next read tries again.
       this.#unheld.delete(entry.key);
       this.#detach(entry);
     } else if (entry.pinned && entry.value !== undefined) {
@@ -329,10 +329,13 @@ export class SharedSecretsCache implements SecretsCache {
 
   /**
    * Runs a due refresh. A due Parameter Store entry takes along every other parameter entry
-   * of its region that is inside its own refresh window (at least 80% of the interval since
-   * its last fetch) and not backing off, so the refreshes of one store's parameters, loaded
-   * together, go out as one batched GetParameters call (see parameter-batcher.ts) instead of
-   * one call each at scattered times. Each entry still refreshes within its 80–100% window.
+   * of its region that is not backing off and is inside its own refresh window (at least 80%
+   * of the interval since its last fetch). So parameters loaded together, such as one store's,
+   * refresh in one batched GetParameters call (see parameter-batcher.ts) instead of one call
+   * each at scattered times, and each entry still refreshes within its 80–100% window.
+   *
+   * NOTE: entries of lazy reads keep refreshing until they are evicted past `maxEntries` or
+   * the cache closes, even when nobody reads them any more.
    */
   #refreshInBackground(entry: CacheEntry): void {
     if (!entry.attached || this.#closed) {

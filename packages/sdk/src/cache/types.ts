@@ -9,13 +9,13 @@ import type { ObjectType, SecretProviderClass } from '../spec/model.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 
-/** Where an object's current value came from. */
+/** The source of an object's current value. */
 export type ValueSource = 'aws' | 'files';
 
 /** `aws`: fetch only. `files`: the mount dir only. `auto`: AWS first, files as fallback. */
 export type SourcePolicy = 'aws' | 'files' | 'auto';
 
-/** Status of one object (or jmesPath file) of the store. Never holds a value. */
+/** Status of one object (or jmesPath file) of the store. It never contains a value. */
 export interface ObjectStatus {
   fileName: string;
   objectName: string;
@@ -96,22 +96,30 @@ export interface SecretsCache {
 
 /** Values of one SecretProviderClass, kept in memory and fresh. */
 export interface SecretStore {
-  /** Content decoded as UTF-8, by file name or objectName. Throws `KuraNotFoundError`. */
+  /**
+   * Returns the content decoded as UTF-8, by file name or objectName. Throws
+   * `KuraNotFoundError` for an unknown name and `KuraAmbiguousNameError` for an objectName of
+   * several objects. Read it at the point of use: a copy kept in a variable misses rotations.
+   */
   get(name: string): string;
   /** Content as raw bytes. The returned array must not be modified. */
   getBytes(name: string): Uint8Array;
-  /** Content parsed as JSON. */
+  /** Returns the content parsed as JSON. Throws `KuraNotJsonError` when it is not JSON. */
   getJson<T = unknown>(name: string): T;
   /** Status of one object by file name or objectName, with its content hash. */
   status(name: string): ObjectStatus;
+  /** Returns the status of every file, in SPC order, each object followed by its jmesPath files. Never a value. */
   objects(): ObjectStatus[];
   on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this;
   off<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this;
-  /** Fetches one object (by file name or objectName), or every object, now. */
+  /**
+   * Fetches one object (by file name or objectName), or every object, now; under `files` it
+   * rereads the mount dir. Rejects with the first error, and the last values stay.
+   */
   refresh(name?: string): Promise<void>;
   /** The cache the store reads through; ids the SPC loaded cost no second AWS call. */
   readonly cache: SecretsCache;
-  /** Stops every timer and watcher. */
+  /** Stops every timer and watcher, and closes the store's own cache. Reads after it throw `KuraClosedError`. */
   close(): Promise<void>;
 }
 
@@ -137,11 +145,11 @@ export interface SecretsCacheOptions {
 export interface SecretStoreOptions {
   /** Path of a manifest holding the SecretProviderClass, or one already parsed by `parseSecretProviderClass`. */
   spc: string | SecretProviderClass;
-  /** Which SecretProviderClass to use when the manifest holds several. Default: the only one. */
+  /** Name of the SecretProviderClass to use when the manifest contains several. Default: the only one. */
   spcName?: string;
   /** A CSI mount dir (such as `/mnt/secrets-store`) to read values from or fall back to. Default: none. */
   mountDir?: string;
-  /** Where values come from. Default `auto` when `mountDir` is set, else `aws`. */
+  /** The source of values: `aws`, `files` or `auto`. Default `auto` when `mountDir` is set, else `aws`. */
   source?: SourcePolicy;
   /** A cache to share with other stores or with the sidecar's endpoints. Default: a cache of its own, closed with the store. */
   cache?: SecretsCache;
