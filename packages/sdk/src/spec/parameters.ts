@@ -31,6 +31,8 @@ type AddressType = (typeof addressTypes)[number];
 /** The parameters resolved; `objects` is still the YAML text the provider decodes. */
 export interface ResolvedParameters {
   objectsText: string | undefined;
+  /** True when `objects` is present but not a string, which is already reported. */
+  objectsInvalid: boolean;
   region: string | undefined;
   failoverRegion: string | undefined;
   pathTranslation: PathTranslation;
@@ -56,7 +58,11 @@ function readParameter(
     return '';
   }
   if (value.kind === 'seq' || value.kind === 'map') {
-    collector.error(field, `${name} must be a string, not ${describeGoYamlValue(value)}`);
+    const hint =
+      name === 'objects'
+        ? '; write "objects: |" and indent the list under it, so the list is a string'
+        : '';
+    collector.error(field, `${name} must be a string, not ${describeGoYamlValue(value)}${hint}`);
     return undefined;
   }
   const written = value.source;
@@ -162,6 +168,7 @@ export function resolveParameters(
 
   return {
     objectsText: texts.get('objects'),
+    objectsInvalid: texts.has('objects') && texts.get('objects') === undefined,
     region,
     failoverRegion,
     pathTranslation,

@@ -118,7 +118,9 @@ export function parseSecretProviderClass(
     env,
     collector,
   );
-  const items = decodeObjectsList(parameters.objectsText, collector) ?? [];
+  const items = parameters.objectsInvalid
+    ? []
+    : (decodeObjectsList(parameters.objectsText, collector) ?? []);
   const rules = {
     collector,
     region: parameters.region,

@@ -329,6 +329,12 @@ const rejected: RejectedRow[] = [
     message: 'objects is missing',
   },
   {
+    rule: 'objects written as a YAML list, not a string',
+    parts: { parameters: 'region: "us-east-1"\nobjects:\n  - objectName: "p"' },
+    fields: ['spec.parameters.objects'],
+    message: 'write "objects: |" and indent the list under it',
+  },
+  {
     rule: 'empty objects',
     parts: { objects: '[]' },
     fields: ['spec.parameters.objects'],
