@@ -17,7 +17,7 @@ export type TlsPart = { ok: true; content: Uint8Array } | { ok: false; problem: 
 /** Curves Go's crypto/x509 parses; the driver cannot re-encode a key on any other curve. */
 const supportedCurves = new Set(['prime256v1', 'secp384r1', 'secp521r1', 'secp224r1']);
 
-// NOTE: where an object holds no PEM block, the driver also tries it as an unencrypted PKCS #12
+// NOTE: where an object contains no PEM block, the driver also tries it as an unencrypted PKCS #12
 // file. kura does not, because node:crypto cannot parse PKCS #12, so such objects fail here.
 const pkcs12Hint =
   'kura reads PEM only (the driver also reads an unencrypted PKCS #12 file); convert it with `openssl pkcs12 -nodes`';
