@@ -156,7 +156,7 @@ async function runFetch(args: string[], io: CommandIo): Promise<number> {
 
   let files: LoadedFile[];
   try {
-    // The load names the object in every error it raises, and returns nothing when one fails.
+    // The load's AWS and extraction errors name the object, and it returns no file when one fails.
     files = await loadObjects(spc);
   } catch (error) {
     if (!(error instanceof KuraError)) {
