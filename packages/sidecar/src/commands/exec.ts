@@ -80,7 +80,7 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Opens the store, reads the variables and, unless changes are watched, closes the store. */
+/** Reads the SPC, opens its store and builds the variables; closes the store only on failure. */
 async function loadVariables(
   config: SecretObjectsConfig,
   io: CommandIo,
