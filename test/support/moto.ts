@@ -90,6 +90,9 @@ function installMotoIntoVenv(): string {
   return executable;
 }
 
+/** The process exit hook of each running server, removed once its group is gone. */
+const exitHooks = new Map<ChildProcess, () => void>();
+
 interface RunningProcess {
   child: ChildProcess;
   port: number;
@@ -105,6 +108,11 @@ function spawnMoto(executable: string, port: number): Promise<RunningProcess> {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    // The server runs in its own process group, so it would outlive a test run that exits
+    // without teardown (a crash or Ctrl-C). stopProcess removes this hook.
+    const killOnExit = () => killGroup(child, 'SIGKILL');
+    process.once('exit', killOnExit);
+    exitHooks.set(child, killOnExit);
     let output = '';
     let settled = false;
 
@@ -126,6 +134,8 @@ function spawnMoto(executable: string, port: number): Promise<RunningProcess> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      process.off('exit', killOnExit);
+      exitHooks.delete(child);
       reject(new Error(`${executable} ${reason}. Its output:\n${output}`));
     };
     const timer = setTimeout(() => {
@@ -137,8 +147,12 @@ function spawnMoto(executable: string, port: number): Promise<RunningProcess> {
   });
 }
 
+/**
+ * Signals the process group the server runs in. The group may outlive the spawned process:
+ * a pyenv shim can exit while the Python process it started keeps serving.
+ */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -146,16 +160,28 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
   }
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const forceTimer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(forceTimer);
-      resolve();
-    });
-    killGroup(child);
-  });
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops every process of the server's group, with SIGKILL after 5 s, and waits until none is left. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  killGroup(child);
+  const deadline = Date.now() + 5_000;
+  while (groupAlive(child)) {
+    if (Date.now() > deadline) killGroup(child, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const hook = exitHooks.get(child);
+  if (hook !== undefined) process.off('exit', hook);
+  exitHooks.delete(child);
 }
 
 /** Polls the endpoint until moto responds to an HTTP request. */
