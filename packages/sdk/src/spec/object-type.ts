@@ -70,9 +70,15 @@ export function checkObjectName(
     return result;
   }
   if (arn !== undefined && region !== undefined && arn.region !== region) {
+    // A failover ARN usually names the primary region by mistake, so moving failoverRegion
+    // there would only clash with region.
+    const fix =
+      regionField === 'region'
+        ? `set region: "${arn.region}" or use the ARN of the copy in ${region}`
+        : `use the ARN of the copy in ${region}`;
     result.errors.push({
       field: 'objectName',
-      message: `the ARN names region ${arn.region || '(none)'}, but it is read from ${regionField} ${region}; set ${regionField}: "${arn.region}" or use the ARN of the copy in ${region}`,
+      message: `the ARN names region ${arn.region || '(none)'}, but it is read from ${regionField} ${region}; ${fix}`,
     });
   }
 

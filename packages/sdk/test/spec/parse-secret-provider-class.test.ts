@@ -518,7 +518,8 @@ const rejected: RejectedRow[] = [
       objects: `- objectName: "${arn}"\n  objectAlias: "key"\n  failoverObject:\n    objectName: "${arn}"`,
     },
     fields: ['spec.parameters.objects[0].failoverObject.objectName'],
-    message: 'set failoverRegion: "us-east-1"',
+    message:
+      'names region us-east-1, but it is read from failoverRegion us-west-2; use the ARN of the copy in us-west-2',
   },
   {
     rule: 'failoverObject with another objectVersion',
