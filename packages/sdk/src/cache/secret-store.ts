@@ -13,22 +13,16 @@ import {
 import { readMountDir } from '../mount/read-mount-dir.js';
 import type { MountFile, MountWatcher } from '../mount/types.js';
 import { watchMountDir } from '../mount/watch-mount-dir.js';
-import type { ObjectType, SpcObject } from '../spec/model.js';
-import { hashContent } from './content.js';
+import type { SpcObject } from '../spec/model.js';
 import { deriveFiles } from './derive-files.js';
 import type { CacheEntry, EntryListener } from './entry.js';
+import { FileRecords } from './file-records.js';
 import { NameIndex } from './name-index.js';
 import { failoverRequest, primaryRequest } from './object-requests.js';
 import { type ResolvedStoreOptions, resolveStoreOptions } from './resolve-store-options.js';
 import type { SharedSecretsCache } from './secrets-cache.js';
 import { StoreEvents } from './store-events.js';
-import type {
-  ObjectStatus,
-  SecretStore,
-  SecretStoreEvents,
-  SecretStoreOptions,
-  ValueSource,
-} from './types.js';
+import type { ObjectStatus, SecretStore, SecretStoreEvents, SecretStoreOptions } from './types.js';
 
 /**
  * Opens a store over the objects of a SecretProviderClass. Resolves once every object (and
@@ -53,21 +47,6 @@ export async function openSecretStore(options: SecretStoreOptions): Promise<Secr
   return store;
 }
 
-/** The current value and status of one file of the store. */
-interface FileRecord {
-  readonly fileName: string;
-  readonly objectName: string;
-  readonly objectType: ObjectType;
-  content?: Uint8Array;
-  hash?: string;
-  version?: string;
-  source?: ValueSource;
-  /** Wall-clock time of the last successful refresh, in milliseconds since the epoch. */
-  refreshedAtWall?: number;
-  stale: boolean;
-  lastErrorCode?: string;
-}
-
 /** One SPC object, the cache entries that feed it, and its files. */
 interface ObjectBinding {
   readonly object: SpcObject;
@@ -82,13 +61,11 @@ interface ObjectBinding {
   failover?: CacheEntry;
 }
 
-const decoder = new TextDecoder();
-
 class SpcSecretStore implements SecretStore {
   readonly #options: ResolvedStoreOptions;
   readonly #cache: SharedSecretsCache;
   readonly #names: NameIndex;
-  readonly #records = new Map<string, FileRecord>();
+  readonly #records: FileRecords;
   readonly #bindings: ObjectBinding[] = [];
   readonly #bindingByFileName = new Map<string, ObjectBinding>();
   readonly #events = new StoreEvents();
@@ -101,6 +78,7 @@ class SpcSecretStore implements SecretStore {
     this.#options = options;
     this.#cache = options.cache;
     this.#names = new NameIndex(options.spc);
+    this.#records = new FileRecords(this.#events);
 
     for (const object of options.spc.objects) {
       const fileNames = [object.fileName, ...object.jmesPath.map((entry) => entry.fileName)];
@@ -108,12 +86,7 @@ class SpcSecretStore implements SecretStore {
       this.#bindings.push(binding);
       for (const fileName of fileNames) {
         this.#bindingByFileName.set(fileName, binding);
-        this.#records.set(fileName, {
-          fileName,
-          objectName: object.objectName,
-          objectType: object.objectType,
-          stale: false,
-        });
+        this.#records.add(fileName, object);
       }
     }
   }
@@ -132,15 +105,15 @@ class SpcSecretStore implements SecretStore {
       await this.#loadFromAws();
     }
     this.#ready = true;
+    this.#records.emitting = true;
   }
 
   get(name: string): string {
-    return decoder.decode(this.getBytes(name));
+    return this.#records.text(this.#fileNameOf(name));
   }
 
   getBytes(name: string): Uint8Array {
-    const record = this.#recordOf(name);
-    return record.content as Uint8Array;
+    return this.#records.content(this.#fileNameOf(name));
   }
 
   getJson<T = unknown>(name: string): T {
@@ -156,12 +129,12 @@ class SpcSecretStore implements SecretStore {
   }
 
   status(name: string): ObjectStatus {
-    return toStatus(this.#recordOf(name));
+    return this.#records.status(this.#fileNameOf(name));
   }
 
   objects(): ObjectStatus[] {
     this.#assertOpen();
-    return [...this.#records.values()].map(toStatus);
+    return this.#records.statuses();
   }
 
   on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this {
@@ -211,7 +184,7 @@ class SpcSecretStore implements SecretStore {
   async #startWatcher(): Promise<void> {
     const mountDir = this.#options.mountDir as string;
     this.#watcher = await watchMountDir(mountDir, {
-      fileNames: [...this.#records.keys()],
+      fileNames: this.#records.fileNames(),
       ...(this.#options.settleMs === undefined ? {} : { settleMs: this.#options.settleMs }),
       onChange: (file) => this.#onFileChange(file),
       onRemove: (fileName) => this.#onFileRemove(fileName),
@@ -221,7 +194,7 @@ class SpcSecretStore implements SecretStore {
 
   #loadFromFiles(): void {
     const current = this.#watcher?.current() ?? new Map<string, MountFile>();
-    const missing = [...this.#records.keys()].filter((fileName) => !current.has(fileName));
+    const missing = this.#records.fileNames().filter((fileName) => !current.has(fileName));
     if (missing.length > 0) {
       throw this.#missingFilesError(missing);
     }
@@ -275,7 +248,7 @@ class SpcSecretStore implements SecretStore {
     }
 
     if (this.#options.policy === 'auto' && this.#applyFilesOf(binding)) {
-      this.#markStale(binding, primaryError as KuraError);
+      this.#records.markStale(binding.fileNames, primaryError as KuraError);
       return;
     }
     throw primaryError;
@@ -419,12 +392,12 @@ class SpcSecretStore implements SecretStore {
     const files = deriveFiles(binding.object, entry.content as Uint8Array);
     const refreshedAtWall = entry.refreshedAtWall ?? this.#options.cache.options.clock.wallNow();
     for (const file of files) {
-      this.#setRecord(file.fileName, file.content, version, 'aws', refreshedAtWall);
+      this.#records.set(file.fileName, file.content, version, 'aws', refreshedAtWall);
     }
   }
 
   #applyMountFile(file: MountFile): void {
-    this.#setRecord(
+    this.#records.set(
       file.fileName,
       file.content,
       file.hash,
@@ -433,60 +406,13 @@ class SpcSecretStore implements SecretStore {
     );
   }
 
-  /**
-   * Stores a file's new content. A change is a change of content hash: only then does the
-   * version move and a `change` event go out. The version also moves when the source does.
-   */
-  #setRecord(
-    fileName: string,
-    content: Uint8Array,
-    version: string,
-    source: ValueSource,
-    refreshedAtWall: number,
-  ): void {
-    const record = this.#records.get(fileName) as FileRecord;
-    const hash = hashContent(content);
-    const changed = record.hash !== hash;
-    if (changed || record.source !== source) {
-      record.content = content;
-      record.hash = hash;
-      record.version = version;
-    }
-    record.source = source;
-    record.refreshedAtWall = refreshedAtWall;
-    record.stale = false;
-    record.lastErrorCode = undefined;
-
-    if (changed && this.#ready) {
-      this.#events.emit('change', {
-        fileName,
-        objectName: record.objectName,
-        version,
-        hash,
-        source,
-      });
-    }
-  }
-
   #reportFailure(binding: ObjectBinding, error: KuraError): void {
-    this.#markStale(binding, error);
+    this.#records.markStale(binding.fileNames, error);
     this.#events.emit('error', {
       fileName: binding.object.fileName,
       objectName: binding.object.objectName,
       error,
     });
-  }
-
-  /** Marks an object's files stale after a failed refresh; each file with a value gets a `stale` event. */
-  #markStale(binding: ObjectBinding, error: KuraError): void {
-    for (const fileName of binding.fileNames) {
-      const record = this.#records.get(fileName) as FileRecord;
-      record.lastErrorCode = error.code;
-      record.stale = record.content !== undefined;
-      if (record.stale && this.#ready) {
-        this.#events.emit('stale', { fileName, objectName: record.objectName, error });
-      }
-    }
   }
 
   #missingFilesError(missing: readonly string[]): KuraMountError {
@@ -508,9 +434,9 @@ class SpcSecretStore implements SecretStore {
     }
   }
 
-  #recordOf(name: string): FileRecord {
+  #fileNameOf(name: string): string {
     this.#assertOpen();
-    return this.#records.get(this.#names.resolve(name)) as FileRecord;
+    return this.#names.resolve(name);
   }
 
   #assertOpen(): void {
@@ -518,21 +444,6 @@ class SpcSecretStore implements SecretStore {
       throw new KuraClosedError('the secret store is closed; open a new one with openSecretStore');
     }
   }
-}
-
-function toStatus(record: FileRecord): ObjectStatus {
-  return {
-    fileName: record.fileName,
-    objectName: record.objectName,
-    objectType: record.objectType,
-    version: record.version ?? '',
-    hash: record.hash ?? '',
-    lastRefreshAt:
-      record.refreshedAtWall === undefined ? '' : new Date(record.refreshedAtWall).toISOString(),
-    stale: record.stale,
-    source: record.source ?? 'aws',
-    ...(record.lastErrorCode === undefined ? {} : { lastErrorCode: record.lastErrorCode }),
-  };
 }
 
 function isRetryable(error: unknown): boolean {

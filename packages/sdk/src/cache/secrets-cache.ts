@@ -198,6 +198,11 @@ export class SharedSecretsCache implements SecretsCache {
   /** Fetches the entry's value; resolves to undefined when DescribeSecret shows it unchanged. */
   async #fetchValue(entry: CacheEntry): Promise<SecretValue | ParameterValue | undefined> {
     const request = entry.request;
+    if (entry.pinned && entry.value !== undefined) {
+      // The content of a VersionId or a version number never changes, so even a forced
+      // refresh has nothing to fetch.
+      return undefined;
+    }
     if (request.service === 'ssm') {
       return this.#batcher.read({
         name: request.name,

@@ -147,6 +147,18 @@ describe('createSecretsCache', () => {
     expect(source.calls.GetParameters).toBe(1);
   });
 
+  it('answers a forced read of a pinned version from memory', async () => {
+    const { source, cache } = setUp();
+    const versionId = source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db', versionId });
+
+    const forced = await cache.getSecretValue({ secretId: 'app/db', versionId, refreshNow: true });
+
+    expect(forced.secretString).toBe('pw-1');
+    expect(source.calls.GetSecretValue).toBe(1);
+    expect(source.calls.DescribeSecret).toBe(0);
+  });
+
   it('keeps requests with a version stage apart from plain ones', async () => {
     const { source, cache } = setUp();
     source.putSecret('app/db', 'pw-1');
