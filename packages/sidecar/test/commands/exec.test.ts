@@ -587,6 +587,58 @@ describe('kura exec --source aws', () => {
     expect(result.code).toBe(0);
   });
 
+  it('reads jmesPath fields of a secret', async () => {
+    const name = uniqueName('kura-exec-db');
+    await seeder.createSecret(name, JSON.stringify({ username: 'app', password: 'pw-1' }));
+    const file = join(dir, 'jmes-spc.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata:
+  name: jmes-test
+spec:
+  provider: aws
+  parameters:
+    region: "us-east-1"
+    objects: |
+      - objectName: "${name}"
+        objectType: "secretsmanager"
+        jmesPath:
+          - path: username
+            objectAlias: db-user
+          - path: password
+            objectAlias: db-password
+  secretObjects:
+    - secretName: db
+      type: Opaque
+      data:
+        - key: DB_USER
+          objectName: db-user
+        - key: DB_PASSWORD
+          objectName: db-password
+`,
+    );
+
+    const result = await runKura([
+      'exec',
+      '--spc',
+      file,
+      '--source',
+      'aws',
+      '--',
+      process.execPath,
+      childScript,
+      'env',
+      'DB_USER',
+      'DB_PASSWORD',
+    ]);
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('DB_USER=app\nDB_PASSWORD=pw-1\n');
+    expect(result.code).toBe(0);
+  });
+
   it('restarts after a parameter changes', async () => {
     const name = uniqueName('kura-exec-rotating');
     await seeder.putParameter(name, 'before');
