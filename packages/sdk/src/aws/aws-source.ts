@@ -86,13 +86,8 @@ function describeSecretSelector(request: GetSecretValueRequest): string {
 }
 
 function toParameterValue(parameter: Parameter, request: GetParameterRequest): ParameterValue {
-  const selector =
-    parameter.Selector ??
-    (request.version !== undefined
-      ? `:${request.version}`
-      : request.label !== undefined
-        ? `:${request.label}`
-        : undefined);
+  const suffix = selectorName(request).slice(request.name.length);
+  const selector = parameter.Selector ?? (suffix === '' ? undefined : suffix);
   return {
     name: parameter.Name ?? request.name,
     type: (parameter.Type ?? 'String') as ParameterValue['type'],
@@ -129,8 +124,8 @@ function missingParameterError(
   const awsCode = pinned ? 'ParameterVersionNotFound' : 'ParameterNotFound';
   const what = pinned ? 'the parameter or the version or label requested' : 'the parameter';
   return new KuraAwsNotFoundError(
-    `GetParameters of parameter ${id} in ${region} listed it in InvalidParameters: ${what} ` +
-      'does not exist. Check the name, version, label and region.',
+    `GetParameters of parameter ${id} in ${region} returned no value (AWS lists it in ` +
+      `InvalidParameters): ${what} does not exist. Check the name, version, label and region.`,
     {
       awsCode,
       httpStatus: 400,
