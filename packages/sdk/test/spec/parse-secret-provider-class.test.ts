@@ -225,6 +225,15 @@ const accepted: AcceptedRow[] = [
     files: ['s', 'user'],
   },
   {
+    rule: 'merge keys and anchors work as in go-yaml',
+    parts: {
+      objects:
+        '- &base\n  objectName: "a"\n  objectType: "ssmparameter"\n- <<: *base\n  objectName: "b"',
+    },
+    files: ['a', 'b'],
+    check: (spc) => expect(spc.objects[1]?.objectType).toBe('ssmparameter'),
+  },
+  {
     rule: 'jmesPath entries inherit filePermission',
     parts: {
       objects: secret(
