@@ -40,7 +40,9 @@ Options:
 Each file gets the object's filePermission, 0644 by default. With pathTranslation "False",
 a name with "/" creates directories.
 
-Nothing is written until every object was fetched, and a failure leaves DIR as it was.
+Nothing is written until every object was fetched, and a failed write leaves DIR as it
+was. The one exception: in the provider layout, when renaming a temp file fails after other
+files were already replaced, those keep their new content.
 AWS credentials come from the default chain (environment, web identity, EKS Pod Identity,
 container and instance roles, profiles); AWS_ENDPOINT_URL overrides the endpoint. The
 region comes from spec.parameters.region, else AWS_REGION, else AWS_DEFAULT_REGION.
