@@ -66,6 +66,8 @@ export async function writeAtomicLayout(
     if (oldTimestampDir !== undefined) {
       const oldPath = join(dir, oldTimestampDir);
       dropped = findDropped(await listOldFiles(oldPath), files);
+      // NOTE: like the driver, this compares bytes only, so a changed filePermission alone is
+      // not applied until the content changes too.
       if (!dropped.anyFile && (await containsSameBytes(oldPath, files))) {
         return;
       }
