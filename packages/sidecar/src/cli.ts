@@ -34,7 +34,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     return ExitCode.usage;
   }
 
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Arguments after `--` belong to another program (`kura exec -- CMD --help`).
+  const separator = rest.indexOf('--');
+  const options = separator === -1 ? rest : rest.slice(0, separator);
+  if (options.includes('--help') || options.includes('-h')) {
     io.stdout.write(command.usage);
     return ExitCode.ok;
   }

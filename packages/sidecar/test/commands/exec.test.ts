@@ -129,6 +129,22 @@ describe('kura exec', () => {
     expect(result.code).toBe(0);
   });
 
+  it('passes --help after -- to the command', async () => {
+    const result = await runKura([
+      'exec',
+      ...exampleArgs,
+      '--',
+      process.execPath,
+      '-e',
+      'console.log(process.argv.slice(1).join(" "))',
+      '--help',
+      '-h',
+    ]);
+
+    expect(result.stdout).toBe('--help -h\n');
+    expect(result.code).toBe(0);
+  });
+
   it('keeps the rest of the environment', async () => {
     const result = await runKura(['exec', ...exampleArgs, '--', 'printenv', 'KURA_TEST_KEPT'], {
       env: { KURA_TEST_KEPT: 'kept' },
