@@ -67,9 +67,14 @@ export interface GetSecretValueInput {
   secretId: string;
   /** Region to read from. Default: the cache's `region`. */
   region?: string;
+  /** A version id; such a read is never refreshed, because the version's content never changes. Default: none. */
   versionId?: string;
+  /** A staging label such as `AWSPREVIOUS`. Default: none, which AWS reads as `AWSCURRENT` but kura caches apart. */
   versionStage?: string;
-  /** Skip the cached value and fetch now; the fetched value replaces the cached one. */
+  /**
+   * Skips the cached value and fetches now; the fetched value replaces the cached one. A read
+   * with `versionId` is still answered from memory. Default false.
+   */
   refreshNow?: boolean;
 }
 
@@ -78,11 +83,13 @@ export interface GetParameterInput {
   name: string;
   /** Region to read from. Default: the cache's `region`. */
   region?: string;
-  /** Version number. Exclusive with `label`. */
+  /** Version number, such as `"3"`. Exclusive with `label`. Default: the latest version. */
   version?: string;
+  /** A parameter label. Exclusive with `version`. Default: none. */
   label?: string;
-  /** Default false, as in GetParameter. */
+  /** Decrypts a SecureString. Default false, as in GetParameter; true and false are cached apart. */
   withDecryption?: boolean;
+  /** Skips the cached value and fetches now. A read with `version` is still answered from memory. Default false. */
   refreshNow?: boolean;
 }
 

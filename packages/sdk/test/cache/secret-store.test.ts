@@ -62,6 +62,22 @@ describe('openSecretStore with source aws', () => {
     expect(store.getJson<{ user: string }>('app/db').user).toBe('app');
   });
 
+  it('finds an ARN with a slash by objectName', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:team/api-key-AbCdEf';
+    const { spc, source, clock } = setUp([{ objectName: arn, objectType: 'secretsmanager' }]);
+    source.putSecret(arn, 'key-1');
+
+    const store = await open(spc, source, clock);
+
+    expect(store.get(arn)).toBe('key-1');
+    expect(
+      store.get('arn:aws:secretsmanager:us-east-1:111122223333:secret:team_api-key-AbCdEf'),
+    ).toBe('key-1');
+    expect(store.status(arn).fileName).toBe(
+      'arn:aws:secretsmanager:us-east-1:111122223333:secret:team_api-key-AbCdEf',
+    );
+  });
+
   it('returns binary content byte for byte', async () => {
     const { spc, source, clock } = setUp([
       { objectName: 'keystore', objectType: 'secretsmanager', objectAlias: 'keystore.p12' },
