@@ -137,6 +137,7 @@ describe('kura exec', () => {
       process.execPath,
       '-e',
       'console.log(process.argv.slice(1).join(" "))',
+      '--',
       '--help',
       '-h',
     ]);
