@@ -173,6 +173,20 @@ describe('writeMountDir in the atomic layout', () => {
     await expect(lstat(join(dir, '..data_tmp'))).rejects.toThrow('ENOENT');
   });
 
+  it('removes new links when the switch fails', async () => {
+    const dir = await tempDir();
+    await writeMountDir(dir, [file('password', 'v1')], { layout: 'atomic' });
+    await mkdir(join(dir, '..data_tmp', 'blocker'), { recursive: true });
+    const before = await snapshotDir(dir);
+
+    const writing = writeMountDir(dir, [file('password', 'v2'), file('added', 'a')], {
+      layout: 'atomic',
+    });
+
+    await expect(writing).rejects.toThrow(`failed to write mount dir ${dir}`);
+    expect(await snapshotDir(dir)).toEqual(before);
+  });
+
   it('rejects a ..data that is not a link', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, '..data'));
