@@ -33,16 +33,16 @@ export interface AppOptions {
   allowUnlisted?: boolean;
   /** Default `auto`. */
   source?: SourceOption;
-  /** Longest request target accepted, in bytes. Default 4096. */
+  /** Maximum length of the request target, in bytes. Default 4096. */
   maxUrlLength?: number;
   /** A registry of its own is created when omitted. */
   metrics?: Metrics;
 }
 
 export interface App {
-  /** Handles one request; never throws. */
+  /** Handles one request. Every error becomes an error response, so it never throws. */
   handle(req: Request, res: Response): void;
-  /** Answers 429 on a connection past the server's limit. */
+  /** Sends 429 on a connection past the server's limit. */
   rejectOverConnectionLimit(req: Request, res: Response): void;
   /** Starts serving the store's objects once its first load finished. */
   setStore(store: SecretStore): void;
@@ -253,7 +253,7 @@ export function createApp(options: AppOptions): App {
   };
 }
 
-/** The fields of an error that are safe to log: class, code and message, never a value. */
+/** Picks the fields of an error that are safe to log: class, code and message, never a value. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

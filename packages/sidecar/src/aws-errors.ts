@@ -12,7 +12,7 @@ import {
 } from '@kura/sdk';
 import { HttpError } from './http.js';
 
-/** The message AWS sent, when the error wraps an AWS SDK service exception. */
+/** Returns the message AWS sent, when the error wraps an AWS SDK service exception. */
 function awsMessage(error: KuraAwsError): string {
   const cause = error.cause;
   if (cause instanceof Error && cause.message !== '') {

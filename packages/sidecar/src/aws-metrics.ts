@@ -1,7 +1,7 @@
 /**
  * Counts and times the AWS calls the cache makes, by wrapping its `AwsSource`. Each HTTP request
  * runs in an AsyncLocalStorage scope, so a call made on behalf of a request marks that request
- * as a cache miss; a request that made no call was a hit.
+ * as a cache miss. A request that made no call was a hit.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,7 @@ import {
 } from '@kura/sdk';
 import type { AwsService, Metrics } from './metrics.js';
 
-/** What one request's scope records. */
+/** AWS calls recorded for one request. */
 export interface LookupScope {
   awsCalls: number;
 }

@@ -8,11 +8,11 @@ import { KuraConfigError } from '@kura/sdk';
 export type SourceOption = 'aws' | 'files' | 'auto';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** The effective settings of one `kura serve` process. Never holds the token. */
+/** The effective settings of one `kura serve` process. They never contain the token. */
 export interface ServeConfig {
   /** SecretProviderClass manifest; without one, any id the credentials can read is served. */
   spcPath: string | undefined;
-  /** `metadata.name` of the SecretProviderClass to use when the manifest holds several. */
+  /** `metadata.name` of the SecretProviderClass to use when the manifest contains several. */
   spcName: string | undefined;
   source: SourceOption;
   /** CSI-style mount dir to read and watch; required with `source: files`. */
@@ -49,7 +49,7 @@ interface OptionSpec {
   /** Placeholder shown after the flag in `--help`. */
   placeholder?: string;
   defaultValue: string | number | boolean | undefined;
-  /** Where no fixed default exists, the `--help` text for what happens instead. */
+  /** `--help` text for the default, for options without a fixed default value. */
   defaultText?: string;
   choices?: readonly string[];
   min?: number;
@@ -84,7 +84,7 @@ export const serveOptions: readonly OptionSpec[] = [
     env: 'KURA_SPC_NAME',
     kind: 'string',
     placeholder: 'NAME',
-    help: 'metadata.name of the SecretProviderClass to use when the file holds several',
+    help: 'metadata.name of the SecretProviderClass to use when the file contains several',
     defaultValue: undefined,
     defaultText: 'the only one in the file',
   },
@@ -194,7 +194,7 @@ export const serveOptions: readonly OptionSpec[] = [
     env: 'KURA_MAX_URL_LENGTH',
     kind: 'integer',
     placeholder: 'BYTES',
-    help: 'longest request path and query accepted, in bytes; longer ones get 414',
+    help: 'maximum length of the request path and query, in bytes; longer ones get 414',
     defaultValue: 4096,
     min: 256,
     max: 65_536,

@@ -1,4 +1,4 @@
-/** What every route handler reads: the options the app was built with and its live state. */
+/** Shared input of every route handler: the options the app was built with and its live state. */
 import type { SecretProviderClass, SecretStore, SecretsCache } from '@kura/sdk';
 import type { SourceOption } from './config.js';
 import type { ListedIds } from './listed-ids.js';

@@ -1,5 +1,5 @@
 /**
- * Which ids the Agent and Lambda endpoints serve when a SecretProviderClass is given: the ids
+ * Ids the Agent and Lambda endpoints serve when a SecretProviderClass is given: the ids
  * its objects name, by objectName, file name or ARN. A listed id is read as the object's own
  * objectName, so the request shares the cache entry the SPC's load filled.
  */

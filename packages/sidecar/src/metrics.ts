@@ -13,7 +13,7 @@ export interface Metrics {
   /** AWS calls by service, operation and outcome (`success` or the AWS error code). */
   readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
   readonly awsCallDuration: Histogram<'service' | 'operation'>;
-  /** Reads of the Agent and Lambda endpoints answered from memory (`hit`) or by AWS (`miss`). */
+  /** Reads of the Agent and Lambda endpoints served from memory (`hit`) or with an AWS call (`miss`). */
   readonly cacheLookups: Counter<'result'>;
   /** Failed refreshes of SPC objects, by error code. */
   readonly refreshFailures: Counter<'code'>;

@@ -13,7 +13,7 @@ export interface ServerOptions {
   port: number;
   /** Connections served at once; requests on further connections get 429. */
   maxConnections: number;
-  /** Longest request target, in bytes; the header size limit is raised to fit it. */
+  /** Maximum length of the request target, in bytes. The header size limit is raised to fit it. */
   maxUrlLength: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;

@@ -23,7 +23,7 @@ export const tokenEnvVariables = [
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
 ] as const;
 
-/** Where the token was found; logged at start-up instead of the token. */
+/** Source of the token, logged at start-up instead of the token. */
 export type TokenOrigin =
   | { kind: 'file'; path: string; created: boolean; via: string }
   | { kind: 'env'; variable: string };
@@ -118,7 +118,7 @@ function pathOfFileUrl(value: string, variable: string): string {
     return fileURLToPath(value);
   } catch {
     throw new KuraConfigError(
-      `${variable}: "${value.slice(0, 'file://'.length)}..." is not a valid file URL; write file:///absolute/path`,
+      `${variable}: "${value}" is not a valid file URL; write file:///absolute/path`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { KuraConfigError } from '@kura/sdk';
 import { describe, expect, it } from 'vitest';
 import { renderOptionsHelp, resolveServeConfig, serveOptions } from '../src/config.js';
@@ -70,5 +71,17 @@ describe('renderOptionsHelp', () => {
     }
     expect(help).toContain('Default: 2773.');
     expect(help).toContain('in milliseconds');
+  });
+});
+
+describe('configuration docs', () => {
+  const pages = ['docs/configuration.md', 'README.md'];
+
+  it.each(pages)('%s lists every flag and variable', (page) => {
+    const text = readFileSync(new URL(`../../../${page}`, import.meta.url), 'utf8');
+    for (const option of serveOptions) {
+      expect(text, option.flag).toContain(`\`${option.flag}`);
+      expect(text, option.env).toContain(`\`${option.env}\``);
+    }
   });
 });

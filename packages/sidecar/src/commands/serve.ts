@@ -1,6 +1,6 @@
 /**
  * `kura serve`: resolves the settings, reads the SecretProviderClass and the token, listens,
- * then loads the objects in the background (so `/readyz` answers 503 until they are loaded),
+ * then loads the objects in the background (so `/readyz` returns 503 until they are loaded),
  * and stops gracefully on SIGTERM or SIGINT.
  */
 import {
@@ -57,7 +57,7 @@ function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
   });
 }
 
-/** The effective settings for the start-up line: every setting, never the token. */
+/** Builds the effective settings for the start-up line: every setting, never the token. */
 function describeConfig(config: ServeConfig, token: TokenVerifier): Record<string, unknown> {
   return { ...config, tokenOrigin: token.origin };
 }

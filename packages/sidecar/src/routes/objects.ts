@@ -26,7 +26,7 @@ function requireStore(context: RouteContext): SecretStore {
   return store;
 }
 
-/** The public fields of a status; the content hash stays out of listings. */
+/** Picks the public fields of a status. The content hash stays out of listings. */
 function describe(status: ObjectStatus): Record<string, unknown> {
   return {
     fileName: status.fileName,

@@ -1,7 +1,7 @@
 /**
  * `GET /systemsmanager/parameters/get`: the AWS Parameters and Secrets Lambda Extension's
  * endpoint. Takes `name`, `version` or `label`, and `withDecryption` (default false, as in
- * GetParameter); answers `{"Parameter": {...}}` with GetParameter's field names.
+ * GetParameter), and returns `{"Parameter": {...}}` with GetParameter's field names.
  */
 import type { ParameterValue, SpcObject } from '@kura/sdk';
 import type { RouteContext } from '../context.js';
@@ -35,7 +35,7 @@ export function parameterBody(value: ParameterValue): Record<string, unknown> {
 }
 
 /**
- * Answers from the mount dir's content under `--source files`, where no AWS call is made.
+ * Builds the response from the mount dir's content under `--source files`, without an AWS call.
  * NOTE: a file does not record the parameter's type, ARN or version number, so `Type` is
  * `String`, `ARN` is set only when the objectName is an ARN, and `Version` is 0.
  */
@@ -93,9 +93,9 @@ export async function handleGetParameter(
     return;
   }
 
-  // NOTE: a listed parameter is always read with decryption, because that is the entry the
-  // SPC's load filled; so `withDecryption=false` still returns a SecureString decrypted, as
-  // GET /objects does for the same token holder.
+  // NOTE: a listed parameter is always read with decryption, because the SPC's load filled
+  // that cache entry. So `withDecryption=false` still returns a SecureString decrypted, the
+  // value GET /objects/{file name} returns to the same token holder.
   const value = await context.cache.getParameter({
     name: object?.objectName ?? name,
     ...(version === undefined ? {} : { version }),

@@ -46,7 +46,7 @@ export function secretValueBody(value: SecretValue): Record<string, unknown> {
   return body;
 }
 
-/** The request the store sends for an object, so a read of it hits the store's cache entry. */
+/** Returns the version fields the store sends for an object, so a read hits its cache entry. */
 function selectorOf(object: SpcObject): { versionId?: string; versionStage?: string } {
   switch (object.selector.kind) {
     case 'versionId':
@@ -62,8 +62,8 @@ function selectorOf(object: SpcObject): { versionId?: string; versionStage?: str
 
 /**
  * Finds the SPC object `secretId` names. An id that matches no objectName or file name may be
- * the ARN or name of an object the SPC names the other way, so each object's cached value is
- * read once to learn them; those reads hit the entries the store's load filled.
+ * the ARN or name of an object the SPC names the other way. So each object's cached value is
+ * read once to learn them, and those reads hit the entries the store's load filled.
  */
 async function findListedSecret(
   context: RouteContext,
@@ -93,8 +93,8 @@ async function findListedSecret(
 }
 
 /**
- * Answers from the mount dir's content under `--source files`, where no AWS call is made.
- * NOTE: only the fields a file holds are real. `ARN` is set only when the objectName is an ARN,
+ * Builds the response from the mount dir's content under `--source files`, without an AWS call.
+ * NOTE: only the fields a file contains are real. `ARN` is set only when the objectName is an ARN,
  * `VersionId` is the content hash and `VersionStages` is `["AWSCURRENT"]`.
  */
 function fileSecretBody(context: RouteContext, object: SpcObject): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { HttpError } from '../http.js';
 
-/** The 403 for an id the SecretProviderClass does not name, naming the id and the flag. */
+/** Builds the 403 for an id the SecretProviderClass does not name, naming the id and the flag. */
 export function unlistedError(parameter: string, id: string): HttpError {
   return new HttpError(
     403,

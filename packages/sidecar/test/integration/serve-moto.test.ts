@@ -28,7 +28,7 @@ const exampleSpc = fileURLToPath(
   new URL('../../../../examples/secretproviderclass.yaml', import.meta.url),
 );
 
-/** Output of every process this file ran; the last test checks it holds no seeded value. */
+/** Output of every process this file ran; the last test checks it contains no seeded value. */
 const outputs: string[] = [];
 /** Every value seeded by this file, as text. */
 const seededValues: string[] = [];

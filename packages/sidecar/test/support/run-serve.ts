@@ -92,7 +92,7 @@ export function runServeToExit(
   });
 }
 
-/** Polls `GET /readyz` until it answers 200, for hooks where `expect.poll` is not allowed. */
+/** Polls `GET /readyz` until it returns 200, for hooks where `expect.poll` is not allowed. */
 export async function waitUntilReady(url: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
