@@ -9,6 +9,8 @@ import { createDefaultSource } from './default-source.js';
 import type { SecretsCacheOptions } from './types.js';
 
 export const defaultRefreshIntervalMs = 300_000;
+/** Node's largest timer delay; a longer one fires at once, which would refresh in a loop. */
+const maxTimerDelayMs = 2_147_483_647;
 export const defaultMaxEntries = 1_000;
 
 export interface ResolvedCacheOptions {
@@ -68,9 +70,9 @@ export function resolveCacheOptions(
 }
 
 function requirePositive(field: string, value: number, example: string): void {
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value <= 0 || value > maxTimerDelayMs) {
     throw new KuraConfigError(
-      `invalid ${field} ${value}: write a positive number of milliseconds, ${example}`,
+      `invalid ${field} ${value}: write a positive number of milliseconds up to ${maxTimerDelayMs} (about 24.8 days), ${example}`,
     );
   }
 }

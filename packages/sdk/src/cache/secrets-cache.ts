@@ -261,7 +261,7 @@ export class SharedSecretsCache implements SecretsCache {
       return false;
     }
     // The stages of the cached version may have moved (AWSPREVIOUS added, say); keep them current.
-    entry.value = { ...cached, versionStages: [...stages] };
+    entry.value = Object.freeze({ ...cached, versionStages: [...stages] });
     return true;
   }
 
@@ -271,7 +271,8 @@ export class SharedSecretsCache implements SecretsCache {
       const content = contentOf(fetched);
       const hash = hashContent(content);
       changed = hash !== entry.hash;
-      entry.value = fetched;
+      // Every caller of a key gets this one object, so no caller may change it for the others.
+      entry.value = Object.freeze(fetched);
       entry.content = content;
       entry.hash = hash;
     }

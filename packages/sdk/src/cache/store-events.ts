@@ -1,4 +1,5 @@
 /** Listener lists of a store's `change`, `stale` and `error` events. */
+import { KuraConfigError } from '../errors.js';
 import type { SecretStoreEvents } from './types.js';
 
 type Listeners = { [E in keyof SecretStoreEvents]: Set<SecretStoreEvents[E]> };
@@ -13,11 +14,16 @@ export class StoreEvents {
   readonly #listeners: Listeners = { change: new Set(), stale: new Set(), error: new Set() };
 
   on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): void {
+    if (!Object.hasOwn(this.#listeners, event)) {
+      throw new KuraConfigError(
+        `unknown store event "${String(event)}": listen to "change", "stale" or "error"`,
+      );
+    }
     this.#listeners[event].add(listener);
   }
 
   off<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): void {
-    this.#listeners[event].delete(listener);
+    this.#listeners[event]?.delete(listener);
   }
 
   emit<E extends keyof SecretStoreEvents>(

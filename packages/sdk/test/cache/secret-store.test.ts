@@ -437,6 +437,17 @@ describe('openSecretStore with source aws', () => {
     expect(read).not.toThrow(/plain-secret-text/);
   });
 
+  it('rejects an unknown event name', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.putSecret('app/db', 'pw-1');
+    const store = await open(spc, source, clock);
+
+    const listen = () => store.on('changed' as 'change', () => {});
+
+    expect(listen).toThrow(KuraConfigError);
+    expect(listen).toThrow(/"change", "stale" or "error"/);
+  });
+
   it('stops every timer on close', async () => {
     const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
     source.putSecret('app/db', 'pw-1');

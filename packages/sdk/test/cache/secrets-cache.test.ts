@@ -408,8 +408,20 @@ describe('createSecretsCache', () => {
     await expect(read).rejects.toBeInstanceOf(KuraConfigError);
   });
 
+  it('returns values no caller can change', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    const first = await cache.getSecretValue({ secretId: 'app/db' });
+
+    expect(() => {
+      (first as { secretString?: string }).secretString = 'changed';
+    }).toThrow(TypeError);
+    expect((await cache.getSecretValue({ secretId: 'app/db' })).secretString).toBe('pw-1');
+  });
+
   it('rejects invalid options naming the field', () => {
     expect(() => createSecretsCache({ refreshIntervalMs: 0 })).toThrow(/refreshIntervalMs/);
+    expect(() => createSecretsCache({ refreshIntervalMs: 2 ** 31 })).toThrow(/refreshIntervalMs/);
     expect(() => createSecretsCache({ backoff: { factor: 0.5 } })).toThrow(/backoff.factor/);
     expect(() => createSecretsCache({ maxEntries: 1.5 })).toThrow(/maxEntries/);
   });
