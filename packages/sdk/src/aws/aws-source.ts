@@ -53,7 +53,10 @@ export interface AwsSourceOptions {
   maxAttempts?: number;
   /** Time allowed to open a connection, in milliseconds. Default 5000. */
   connectionTimeoutMs?: number;
-  /** Time a request may wait for the response without receiving data, in milliseconds. Default 10000. */
+  /**
+   * Time allowed from sending a request until the response starts, and the maximum pause
+   * while the response body arrives, in milliseconds. Default 10000.
+   */
   requestTimeoutMs?: number;
   /**
    * The maximum number of GetParameters calls in progress for one `getParameters` request.
@@ -152,9 +155,13 @@ export function createAwsSource(options: AwsSourceOptions = {}): AwsSource {
 
   const baseConfig = {
     maxAttempts: settings.maxAttempts,
+    // @smithy/node-http-handler 4 only logs a warning when requestTimeout passes, unless
+    // throwOnRequestTimeout is set. socketTimeout also bounds a stalled response body.
     requestHandler: {
       connectionTimeout: settings.connectionTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: settings.requestTimeoutMs,
     },
     ...options.clientConfig,
   };

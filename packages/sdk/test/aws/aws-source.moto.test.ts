@@ -12,6 +12,7 @@ import {
   type KuraAwsError,
   KuraAwsNotFoundError,
   KuraAwsThrottledError,
+  KuraAwsTimeoutError,
   KuraAwsUnavailableError,
   KuraConfigError,
 } from '../../src/errors.js';
@@ -168,6 +169,22 @@ describe('getSecretValue', () => {
     expect((error as KuraAwsError).details.httpStatus).toBeUndefined();
     expect((error as KuraAwsError).details.awsCode).toBe('ECONNRESET');
   });
+
+  it('reports a slow response as a timeout', async () => {
+    const name = uniqueName('source/slow');
+    await seeder.createSecret(name, 'value');
+    proxy.setFault(getSecretValue, { kind: 'delay', ms: 2_000 }, { times: 1 });
+    const impatient = createAwsSource({ requestTimeoutMs: 200 });
+
+    const error = await impatient
+      .getSecretValue({ secretId: name, region })
+      .catch((caught: unknown) => caught);
+    impatient.close();
+
+    expect(error).toBeInstanceOf(KuraAwsTimeoutError);
+    expect((error as KuraAwsError).retryable).toBe(true);
+    expect((error as KuraAwsError).details.httpStatus).toBeUndefined();
+  });
 });
 
 describe('describeSecret', () => {
@@ -287,6 +304,24 @@ describe('createAwsSource', () => {
       serviceSource.close();
       process.env.AWS_ENDPOINT_URL = saved;
       delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    }
+  });
+
+  it('uses AWS_ENDPOINT_URL_SSM over AWS_ENDPOINT_URL', async () => {
+    const name = uniqueName('/source/endpoint');
+    await seeder.putParameter(name, 'via the service endpoint');
+    const saved = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+    process.env.AWS_ENDPOINT_URL_SSM = proxy.url;
+    const serviceSource = createAwsSource();
+
+    try {
+      const [outcome] = await serviceSource.getParameters([parameter(name)]);
+      expect(outcome).toMatchObject({ ok: true, value: { value: 'via the service endpoint' } });
+    } finally {
+      serviceSource.close();
+      process.env.AWS_ENDPOINT_URL = saved;
+      delete process.env.AWS_ENDPOINT_URL_SSM;
     }
   });
 

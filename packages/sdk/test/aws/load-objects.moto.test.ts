@@ -421,6 +421,8 @@ describe('failover', () => {
       objectName: name,
       awsCode: 'ResourceNotFoundException',
     });
+    expect((error as KuraAwsError).details.requestId).toBeTruthy();
+    expect(error.cause).toMatchObject({ name: 'ResourceNotFoundException' });
     expect(proxy.counts(getSecretValue)).toBe(1);
   });
 
@@ -440,6 +442,31 @@ describe('failover', () => {
 
     expect(contents(files)).toEqual({ both: 'primary' });
     expect(proxy.counts(getSecretValue)).toBe(1);
+  });
+});
+
+describe('region', () => {
+  it('falls back to AWS_DEFAULT_REGION', async () => {
+    const name = uniqueName('load/default-region');
+    await westSeeder.createSecret(name, 'west');
+    const manifest = `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata:
+  name: no-region
+spec:
+  provider: aws
+  parameters:
+    objects: |
+      - objectName: "${name}"
+        objectType: secretsmanager
+        objectAlias: default-region
+`;
+    const model = parseSecretProviderClass(manifest, { env: { AWS_DEFAULT_REGION: 'us-west-2' } });
+
+    const files = await loadObjects(model, { source });
+
+    expect(model.region).toBe('us-west-2');
+    expect(contents(files)).toEqual({ 'default-region': 'west' });
   });
 });
 
