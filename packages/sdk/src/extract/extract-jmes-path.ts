@@ -22,10 +22,11 @@ function noun(subject: ExtractSubject): string {
   return subject.objectType === 'ssmparameter' ? 'parameter' : 'secret';
 }
 
-/** Returns the JMESPath type name of a result: string, number, boolean, array, object or null. */
-function typeName(value: unknown): string {
+/** Returns the JMESPath type of a result with its article: `a number`, `an array`, ... */
+function describeType(value: unknown): string {
   const tag = Object.prototype.toString.call(value);
-  return tag.slice('[object '.length, -1).toLowerCase();
+  const name = tag.slice('[object '.length, -1).toLowerCase();
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 function parseContent(content: Uint8Array, subject: ExtractSubject, paths: string): unknown {
@@ -73,7 +74,7 @@ function searchOne(
   }
   if (typeof result !== 'string') {
     throw new KuraExtractError(
-      `${where} returned a ${typeName(result)}, but only strings can be mounted. ` +
+      `${where} returned ${describeType(result)}, but only strings can be mounted. ` +
         `Write to_string(${entry.path}) to mount its JSON text.`,
     );
   }

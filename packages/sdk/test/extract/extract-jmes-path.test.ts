@@ -59,8 +59,8 @@ describe('extractJmesPath', () => {
 
   it.each([
     ['true', 'a boolean'],
-    ['{"x":"secret-inner"}', 'a object'],
-    ['["secret-item"]', 'a array'],
+    ['{"x":"secret-inner"}', 'an object'],
+    ['["secret-item"]', 'an array'],
   ])('rejects %s as a result', (value, description) => {
     const error = extractError(`{"v":${value}}`, 'v');
 
