@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { uniqueName, useMotoEnv } from '../../../../test/support/aws-env.js';
+import { motoEnvironment, uniqueName, useMotoEnv } from '../../../../test/support/aws-env.js';
 import { createSeeder, type Seeder } from '../../../../test/support/seed.js';
 import { snapshotDir, useTempDirs } from '../../../sdk/test/mount/mount-fixtures.js';
 import { main } from '../../src/cli.js';
@@ -12,6 +14,7 @@ import type { CommandIo } from '../../src/commands/command.js';
 const endpoint = inject('motoEndpoint');
 useMotoEnv(endpoint);
 const tempDir = useTempDirs();
+const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const exampleSpc = fileURLToPath(
   new URL('../../../../examples/secretproviderclass.yaml', import.meta.url),
 );
@@ -23,6 +26,16 @@ beforeAll(() => {
 afterAll(() => {
   seeder.close();
 });
+
+/** Only what the built CLI needs: PATH and the moto settings. */
+function cliEnvironment(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    // The AWS SDK warns on stderr about Node 20's end of support; these tests read stderr.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...motoEnvironment(endpoint),
+  };
+}
 
 interface Run {
   code: number;
@@ -103,6 +116,40 @@ describe('kura fetch', () => {
     expect(run.stdout).toBe(
       `wrote 2 files to ${out} (layout provider):\n  0644  piyopiyo\n  0644  my-parameter\n`,
     );
+  });
+
+  it('writes the example SPC from the built CLI', async () => {
+    await seeder.putParameter('piyopiyo', '1234567', 'String');
+    await seeder.putParameter('foobar', 'foobar-value', 'SecureString');
+    const out = await tempDir();
+
+    const run = await promisify(execFile)(
+      process.execPath,
+      [cliPath, 'fetch', '--spc', exampleSpc, '--out', out, '--layout', 'atomic'],
+      { env: cliEnvironment() },
+    );
+
+    expect(run.stderr).toBe('');
+    expect(await readFile(join(out, 'piyopiyo'), 'utf8')).toBe('1234567');
+    expect(await readFile(join(out, 'my-parameter'), 'utf8')).toBe('foobar-value');
+  });
+
+  it('exits 1 from the built CLI when an object is missing', async () => {
+    const missing = uniqueName('fetch-cli-missing');
+    const spc = await writeSpc([`- objectName: "${missing}"`, '  objectType: "ssmparameter"']);
+    const out = await tempDir();
+
+    const run = promisify(execFile)(
+      process.execPath,
+      [cliPath, 'fetch', '--spc', spc, '--out', out],
+      {
+        env: cliEnvironment(),
+      },
+    );
+
+    await expect(run).rejects.toMatchObject({ code: 1 });
+    await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining(missing) });
+    expect(await readdir(out)).toEqual([]);
   });
 
   it('writes the atomic layout', async () => {
