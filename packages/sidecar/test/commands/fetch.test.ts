@@ -27,7 +27,7 @@ afterAll(() => {
   seeder.close();
 });
 
-/** Only what the built CLI needs: PATH and the moto settings. */
+/** Returns the environment the built CLI runs with: PATH and the moto settings only. */
 function cliEnvironment(): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',
