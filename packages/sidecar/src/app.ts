@@ -239,6 +239,7 @@ export function createApp(options: AppOptions): App {
     setStore(loaded) {
       store = loaded;
       events.attach(loaded);
+      watchStore(loaded, logger, metrics);
       metrics.setStaleCounter(() => loaded.objects().filter((status) => status.stale).length);
     },
     beginShutdown() {
@@ -251,6 +252,26 @@ export function createApp(options: AppOptions): App {
       events.close();
     },
   };
+}
+
+/** Logs the store's changes and failed refreshes, and counts the failures. Never logs a value. */
+function watchStore(store: SecretStore, logger: Logger, metrics: Metrics): void {
+  store.on('change', (event) => {
+    const { fileName, objectName, version, source } = event;
+    logger.info({ fileName, objectName, version, source }, 'object changed');
+  });
+  store.on('stale', (event) => {
+    const { fileName, objectName } = event;
+    logger.info(
+      { fileName, objectName, code: event.error.code },
+      'object is stale; serving the last good value',
+    );
+  });
+  store.on('error', (event) => {
+    const { fileName, objectName } = event;
+    metrics.refreshFailures.inc({ code: event.error.code });
+    logger.warn({ fileName, objectName, error: describeError(event.error) }, 'refresh failed');
+  });
 }
 
 /** Picks the fields of an error that are safe to log: class, code and message, never a value. */

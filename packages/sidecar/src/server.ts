@@ -34,6 +34,17 @@ export interface RunningServer {
 /** Node's default request header size limit, in bytes. */
 const defaultMaxHeaderSize = 16_384;
 
+/** Maps a Node.js parser or timeout error code to the status sent before closing. */
+function clientErrorResponse(code: string | undefined): { status: string; type: string } {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: '408 Request Timeout', type: 'RequestTimeoutException' };
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { status: '431 Request Header Fields Too Large', type: 'HeadersTooLargeException' };
+  }
+  return { status: '400 Bad Request', type: 'BadRequestException' };
+}
+
 function formatUrl(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
@@ -75,19 +86,16 @@ export async function startServer(
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    logger.debug({ code: error.code }, 'malformed request or client error');
-    if (socket.writable) {
-      const status =
-        error.code === 'HPE_HEADER_OVERFLOW'
-          ? '431 Request Header Fields Too Large'
-          : '400 Bad Request';
-      const body = '{"__type":"BadRequestException","message":"malformed HTTP request"}';
-      socket.end(
-        `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    } else {
+    logger.debug({ code: error.code }, 'malformed or timed-out request');
+    if (!socket.writable) {
       socket.destroy();
+      return;
     }
+    const { status, type } = clientErrorResponse(error.code);
+    const body = JSON.stringify({ __type: type, message: `request rejected (${error.code})` });
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

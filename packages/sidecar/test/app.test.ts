@@ -1,5 +1,6 @@
+import { KuraAwsThrottledError } from '@kura/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeStore, secretObject, testSpc } from './support/fakes.js';
+import { binaryObject, FakeStore, secretObject, testSpc } from './support/fakes.js';
 import { asJson, serveApp, type TestServer } from './support/serve-app.js';
 
 let served: TestServer | undefined;
@@ -129,5 +130,53 @@ describe('app checks', () => {
     const logs = served.logs.join('');
     expect(logs).toContain('request rejected');
     expect(logs).not.toContain('presented-value');
+  });
+
+  it('store refresh failures are counted and logged', async () => {
+    served = await serveApp({ spc: testSpc });
+    const store = new FakeStore(served.cache);
+    store.put(secretObject, 'refresh-test-content');
+    store.put(binaryObject, 'other', { stale: true });
+    served.app.setStore(store);
+    const error = new KuraAwsThrottledError(
+      'GetSecretValue of my-secret was throttled',
+      {
+        awsCode: 'ThrottlingException',
+        httpStatus: 400,
+        service: 'secretsmanager',
+        operation: 'GetSecretValue',
+        region: 'us-east-1',
+        id: 'my-secret',
+      },
+      true,
+    );
+    store.emit('error', { fileName: 'my-secret', objectName: 'my-secret', error });
+    store.emit('stale', { fileName: 'my-secret', objectName: 'my-secret', error });
+
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
+    expect(metrics).toContain('kura_refresh_failures_total{code="KURA_AWS_THROTTLED"} 1');
+    expect(metrics).toContain('kura_stale_objects 1');
+    const logs = served.logs.join('');
+    expect(logs).toContain('"msg":"refresh failed"');
+    expect(logs).toContain('"code":"KURA_AWS_THROTTLED"');
+    expect(logs).not.toContain('refresh-test-content');
+  });
+
+  it('store changes are logged without the value', async () => {
+    served = await serveApp({ spc: testSpc });
+    const store = new FakeStore(served.cache);
+    store.put(secretObject, 'change-test-content');
+    served.app.setStore(store);
+    store.emitChange({
+      fileName: 'my-secret',
+      objectName: 'my-secret',
+      version: 'v2',
+      hash: 'abc',
+      source: 'aws',
+    });
+    const logs = served.logs.join('');
+    expect(logs).toContain('"msg":"object changed"');
+    expect(logs).toContain('"version":"v2"');
+    expect(logs).not.toContain('change-test-content');
   });
 });

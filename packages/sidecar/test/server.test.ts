@@ -105,4 +105,19 @@ describe('startServer', () => {
     await served.server.stop();
     served = undefined;
   });
+
+  it('closes a connection whose headers do not arrive in time', async () => {
+    served = await serveApp({ headersTimeoutMs: 200 });
+    const socket = await openSocket(served.server.address.port);
+    socket.write('GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const received = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+    });
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  });
 });

@@ -18,7 +18,7 @@ import { type App, createApp, describeError } from '../app.js';
 import { instrumentAwsSource } from '../aws-metrics.js';
 import { renderOptionsHelp, resolveServeConfig, type ServeConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createMetrics, type Metrics } from '../metrics.js';
+import { createMetrics } from '../metrics.js';
 import { startServer } from '../server.js';
 import { loadToken, type TokenVerifier } from '../token.js';
 import type { Command, CommandIo } from './command.js';
@@ -62,33 +62,6 @@ function describeConfig(config: ServeConfig, token: TokenVerifier): Record<strin
   return { ...config, tokenOrigin: token.origin };
 }
 
-function watchStore(store: SecretStore, logger: Logger, metrics: Metrics): void {
-  store.on('change', (event) => {
-    logger.info(
-      {
-        fileName: event.fileName,
-        objectName: event.objectName,
-        version: event.version,
-        source: event.source,
-      },
-      'object changed',
-    );
-  });
-  store.on('stale', (event) => {
-    logger.warn(
-      { fileName: event.fileName, objectName: event.objectName, error: describeError(event.error) },
-      'refresh failed; serving the last good value',
-    );
-  });
-  store.on('error', (event) => {
-    metrics.refreshFailures.inc({ code: event.error.code });
-    logger.warn(
-      { fileName: event.fileName, objectName: event.objectName, error: describeError(event.error) },
-      'refresh failed',
-    );
-  });
-}
-
 interface StoreLoader {
   /** Stops retrying and closes the store if it opened. */
   close(): Promise<void>;
@@ -124,7 +97,6 @@ function loadStoreInBackground(
         return;
       }
       store = opened;
-      watchStore(opened, logger, app.metrics);
       app.setStore(opened);
       logger.info({ objects: opened.objects().length, attempt }, 'objects loaded; ready');
     } catch (error) {

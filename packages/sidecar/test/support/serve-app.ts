@@ -29,6 +29,7 @@ export interface TestServerOptions {
   maxConnections?: number;
   maxUrlLength?: number;
   shutdownTimeoutMs?: number;
+  headersTimeoutMs?: number;
 }
 
 export async function serveApp(options: TestServerOptions = {}): Promise<TestServer> {
@@ -58,7 +59,7 @@ export async function serveApp(options: TestServerOptions = {}): Promise<TestSer
       port: 0,
       maxConnections: options.maxConnections ?? 50,
       maxUrlLength: options.maxUrlLength ?? 4096,
-      headersTimeoutMs: 5_000,
+      headersTimeoutMs: options.headersTimeoutMs ?? 5_000,
       requestTimeoutMs: 10_000,
       keepAliveTimeoutMs: 1_000,
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
