@@ -229,7 +229,7 @@ export class SharedSecretsCache implements SecretsCache {
   }
 
   /**
-   * Asks DescribeSecret whether the wanted stage still points at the cached VersionId.
+   * Asks DescribeSecret whether the requested stage still points at the cached VersionId.
    * DescribeSecret has a quota of 40,000 requests per second against GetSecretValue's 10,000
    * and returns no secret material, so an unchanged secret costs no GetSecretValue. When it is
    * denied (policies often grant only GetSecretValue), the entry remembers that and its later
@@ -255,9 +255,9 @@ export class SharedSecretsCache implements SecretsCache {
       throw error;
     }
 
-    const wantedStage = request.versionStage ?? currentStage;
+    const requestedStage = request.versionStage ?? currentStage;
     const stages = stagesByVersion[cached.versionId];
-    if (stages === undefined || !stages.includes(wantedStage)) {
+    if (stages === undefined || !stages.includes(requestedStage)) {
       return false;
     }
     // The stages of the cached version may have moved (AWSPREVIOUS added, say); keep them current.
@@ -341,7 +341,7 @@ export class SharedSecretsCache implements SecretsCache {
    * each at scattered times, and each entry still refreshes within its 80–100% window.
    *
    * NOTE: entries of lazy reads keep refreshing until they are evicted past `maxEntries` or
-   * the cache closes, even when nobody reads them any more.
+   * the cache closes, even when no caller reads them any more.
    */
   #refreshInBackground(entry: CacheEntry): void {
     if (!entry.attached || this.#closed) {

@@ -6,7 +6,7 @@ type Listeners = { [E in keyof SecretStoreEvents]: Set<SecretStoreEvents[E]> };
 
 /**
  * Unlike Node's EventEmitter, an `error` event with no listener is dropped rather than thrown,
- * because the store's errors come from background refreshes that no caller awaits; they stay
+ * because the store's errors come from background refreshes that no caller awaits. They stay
  * visible in `objects()` as `stale` and `lastErrorCode`. A listener that throws is a bug in the
  * caller, so the exception is rethrown on a microtask, where it surfaces as uncaught.
  */
