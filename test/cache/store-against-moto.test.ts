@@ -56,22 +56,12 @@ afterAll(async () => {
   await proxy.close();
 });
 
-/**
- * Creates a source that sends every call to `endpoint` and gives up on a response after 1 s.
- * NOTE: the source's own `requestTimeoutMs` only logs a warning with the installed
- * @smithy/node-http-handler unless `throwOnRequestTimeout` is set, so the handler is
- * configured here in full.
- */
+/** Creates a source that sends every call to `endpoint` and gives up on a response after 1 s. */
 function sourceFor(endpoint: string): AwsSource {
   const source = createAwsSource({
-    clientConfig: {
-      endpoint,
-      requestHandler: {
-        connectionTimeout: 1_000,
-        requestTimeout: 1_000,
-        throwOnRequestTimeout: true,
-      },
-    },
+    clientConfig: { endpoint },
+    connectionTimeoutMs: 1_000,
+    requestTimeoutMs: 1_000,
   });
   sources.push(source);
   return source;
