@@ -4,7 +4,12 @@
  * URL length (414), `X-Forwarded-For` (400), method (405), route (404), token (403), then the
  * route's own parameters (400).
  */
-import type { SecretProviderClass, SecretStore, SecretsCache } from '@kura/sdk';
+import {
+  KuraAwsError,
+  type SecretProviderClass,
+  type SecretStore,
+  type SecretsCache,
+} from '@kura/sdk';
 import { toHttpError } from './aws-errors.js';
 import { lookupScope } from './aws-metrics.js';
 import type { SourceOption } from './config.js';
@@ -98,17 +103,20 @@ function findRoute(path: string): Route {
   return { name: 'unknown', needsToken: false };
 }
 
-/** Logs repeated rejections at most once per interval per reason, with the count skipped. */
-function createRejectionLog(logger: Logger, intervalMs = 10_000) {
+/**
+ * Creates a logger for repeated outcomes (rejections, AWS errors) that writes at most one line
+ * per interval per reason, with the number of lines skipped since the last one.
+ */
+function createRateLimitedLog(logger: Logger, intervalMs = 10_000) {
   const lastLogged = new Map<string, { at: number; skipped: number }>();
-  return (reason: string, fields: Record<string, unknown>) => {
+  return (reason: string, fields: Record<string, unknown>, message: string) => {
     const now = Date.now();
     const entry = lastLogged.get(reason);
     if (entry !== undefined && now - entry.at < intervalMs) {
       entry.skipped += 1;
       return;
     }
-    logger.warn({ reason, ...fields, skipped: entry?.skipped ?? 0 }, 'request rejected');
+    logger.warn({ reason, ...fields, skipped: entry?.skipped ?? 0 }, message);
     lastLogged.set(reason, { at: now, skipped: 0 });
   };
 }
@@ -117,7 +125,7 @@ export function createApp(options: AppOptions): App {
   const metrics = options.metrics ?? createMetrics();
   const logger = options.logger;
   const events = new EventStreams();
-  const logRejection = createRejectionLog(logger);
+  const logRepeated = createRateLimitedLog(logger);
   const maxUrlLength = options.maxUrlLength ?? 4096;
   let store: SecretStore | undefined;
   let shuttingDown = false;
@@ -148,10 +156,16 @@ export function createApp(options: AppOptions): App {
 
   function fail(res: Response, route: RouteName, error: unknown): void {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500 && !(error instanceof HttpError)) {
+    const status = httpError.status;
+    if (error instanceof KuraAwsError) {
+      const { awsCode, operation, id } = error.details;
+      logRepeated(`aws ${awsCode}`, { route, status, awsCode, operation, id }, 'AWS call failed');
+    } else if (!(error instanceof HttpError)) {
       logger.error({ error: describeError(error), route }, 'request failed');
-    } else if (httpError.status === 400 || httpError.status === 403 || httpError.status === 405) {
-      logRejection(`${httpError.status} ${httpError.type}`, { route, status: httpError.status });
+    } else if (status === 400 || status === 403 || status === 405 || status === 414) {
+      const id = httpError.fields.id;
+      const fields = { route, status, ...(id === undefined ? {} : { id }) };
+      logRepeated(`${status} ${httpError.type}`, fields, 'request rejected');
     }
     if (res.headersSent) {
       res.destroy();
@@ -230,7 +244,7 @@ export function createApp(options: AppOptions): App {
     rejectOverConnectionLimit(req, res) {
       track(res, findRoute(splitTarget(req).path).name);
       res.setHeader('Connection', 'close');
-      logRejection('429 connection limit', {});
+      logRepeated('429 connection limit', {}, 'request rejected');
       sendError(
         res,
         new HttpError(429, 'TooManyConnectionsException', 'connection limit reached; retry later'),
