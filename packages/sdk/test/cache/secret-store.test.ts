@@ -90,6 +90,23 @@ describe('openSecretStore with source aws', () => {
     expect([...store.getBytes('keystore.p12')]).toEqual([...bytes]);
   });
 
+  it('fetches one secret once for two aliases', async () => {
+    const { spc, source, clock } = setUp([
+      { objectName: 'app/db', objectType: 'secretsmanager', objectAlias: 'db-a' },
+      { objectName: 'app/db', objectType: 'secretsmanager', objectAlias: 'db-b' },
+    ]);
+    source.putSecret('app/db', 'pw-1');
+
+    const store = await open(spc, source, clock);
+    source.putSecret('app/db', 'pw-2');
+    await clock.advance(intervalMs);
+
+    expect(store.get('db-a')).toBe('pw-2');
+    expect(store.get('db-b')).toBe('pw-2');
+    expect(source.calls.GetSecretValue).toBe(2);
+    expect(source.calls.DescribeSecret).toBe(1);
+  });
+
   it('lists the known file names for an unknown name', async () => {
     const { spc, source, clock } = setUp([
       { objectName: 'piyopiyo', objectType: 'ssmparameter' },

@@ -65,6 +65,22 @@ describe('createSecretsCache', () => {
     expect(source.parameterCalls[0]?.map((request) => request.name)).toEqual(['/a', '/b', '/c']);
   });
 
+  it('joins concurrent forced reads into one call', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db' });
+    source.putSecret('app/db', 'pw-2');
+
+    const reads = Array.from({ length: 100 }, () =>
+      cache.getSecretValue({ secretId: 'app/db', refreshNow: true }),
+    );
+    const values = await Promise.all(reads);
+
+    expect(values.every((value) => value.secretString === 'pw-2')).toBe(true);
+    expect(source.calls.DescribeSecret).toBe(1);
+    expect(source.calls.GetSecretValue).toBe(2);
+  });
+
   it('serves later reads from memory', async () => {
     const { source, cache } = setUp();
     source.putSecret('app/db', 'pw-1');
