@@ -381,7 +381,8 @@ class SpcSecretStore implements SecretStore {
       `${fileName} was removed from mount dir ${this.#options.mountDir}; the store keeps serving its last value`,
       { fileName },
     );
-    this.#reportFailure(binding, error);
+    this.#records.markStale([fileName], error);
+    this.#events.emit('error', { fileName, objectName: binding.object.objectName, error });
   }
 
   // --- records -------------------------------------------------------------------------------
@@ -390,7 +391,7 @@ class SpcSecretStore implements SecretStore {
     const value = entry.value as SecretValue | ParameterValue;
     const version = 'versionId' in value ? value.versionId : String(value.version);
     const files = deriveFiles(binding.object, entry.content as Uint8Array);
-    const refreshedAtWall = entry.refreshedAtWall ?? this.#options.cache.options.clock.wallNow();
+    const refreshedAtWall = entry.refreshedAtWall ?? this.#cache.options.clock.wallNow();
     for (const file of files) {
       this.#records.set(file.fileName, file.content, version, 'aws', refreshedAtWall);
     }

@@ -98,6 +98,22 @@ describe('openSecretStore with source files', () => {
     await expect(opening).rejects.toThrow(/my-parameter/);
   });
 
+  it('keeps serving a removed file as stale', async () => {
+    await writeExample('1234567', 'foobar-value', 'provider');
+    const store = await openSecretStore({ spc, mountDir: dir, source: 'files', settleMs: 10 });
+    stores.push(store);
+    const errors: string[] = [];
+    store.on('error', (event) => errors.push(`${event.fileName} ${event.error.code}`));
+
+    await rm(join(dir, 'piyopiyo'));
+
+    await vi.waitFor(() => expect(store.status('piyopiyo').stale).toBe(true), waitOptions);
+    expect(store.get('piyopiyo')).toBe('1234567');
+    expect(store.status('piyopiyo').lastErrorCode).toBe('KURA_MOUNT_FAILED');
+    expect(store.status('my-parameter').stale).toBe(false);
+    expect(errors).toEqual(['piyopiyo KURA_MOUNT_FAILED']);
+  });
+
   it('rereads the files on refresh', async () => {
     await writeExample('1234567', 'foobar-value', 'provider');
     const store = await openSecretStore({ spc, mountDir: dir, source: 'files', settleMs: 10 });
