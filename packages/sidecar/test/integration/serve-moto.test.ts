@@ -24,6 +24,9 @@ import { asJson } from '../support/serve-app.js';
 
 const motoEndpoint = inject('motoEndpoint');
 const seeder = createSeeder(motoEndpoint);
+const exampleMountDir = fileURLToPath(
+  new URL('../../../../examples/mnt/secrets-store', import.meta.url),
+);
 const exampleSpc = fileURLToPath(
   new URL('../../../../examples/secretproviderclass.yaml', import.meta.url),
 );
@@ -285,6 +288,37 @@ describe('kura serve on the bundled example', () => {
   });
 });
 
+describe('kura serve as npm start runs it', () => {
+  it('serves the example mount dir without AWS', async () => {
+    const tokenFile = join(dir, 'start', 'token');
+    const serve = await runServe(
+      [
+        '--spc',
+        exampleSpc,
+        '--source',
+        'files',
+        '--mount-dir',
+        exampleMountDir,
+        '--token-file',
+        tokenFile,
+      ],
+      // No endpoint and no credentials: nothing may call AWS.
+      { AWS_EC2_METADATA_DISABLED: 'true' },
+    );
+    try {
+      await waitUntilReady(serve.url);
+      const headers = { 'X-Aws-Parameters-Secrets-Token': await readFile(tokenFile, 'utf8') };
+      const parameter = await fetch(`${serve.url}/objects/my-parameter`, { headers });
+      expect(await parameter.text()).toBe('foobar-value');
+      const piyo = await fetch(`${serve.url}/objects/piyopiyo`, { headers });
+      expect(await piyo.text()).toBe('1234567');
+      expect(serve.stderr()).toContain(`token file ${tokenFile}`);
+    } finally {
+      await stopAndKeepOutput(serve);
+    }
+  });
+});
+
 describe('kura serve readiness', () => {
   it('answers 503 until the first load succeeds', async () => {
     const secretName = uniqueName('kura-serve-late');
@@ -387,6 +421,23 @@ describe('kura serve without an SPC', () => {
       proxy.clearFaults();
       await stopAndKeepOutput(serve);
     }
+  });
+
+  it('exits 1 on an invalid SecretProviderClass', async () => {
+    const spcPath = join(dir, 'invalid.yaml');
+    await writeFile(spcPath, spcYaml('us-east-1', '- objectName: "x"\n  objectType: "ssm"'));
+    const result = await runServeToExit(
+      ['--spc', spcPath, '--token-file', join(dir, 'invalid-token')],
+      motoEnvironment(motoEndpoint),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('objectType');
+  });
+
+  it('exits 2 without a token source', async () => {
+    const result = await runServeToExit([], motoEnvironment(motoEndpoint));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no token configured');
   });
 
   it('exits 2 on an invalid option', async () => {
