@@ -382,7 +382,7 @@ describe('createSecretsCache', () => {
   });
 
   it('drops the least recently read entry past maxEntries', async () => {
-    const { source, cache } = setUp({ maxEntries: 2 });
+    const { clock, source, cache } = setUp({ maxEntries: 2 });
     for (const id of ['a', 'b', 'c']) {
       source.putSecret(id, `${id}-value`);
     }
@@ -390,9 +390,11 @@ describe('createSecretsCache', () => {
     await cache.getSecretValue({ secretId: 'a' });
     await cache.getSecretValue({ secretId: 'b' });
     await cache.getSecretValue({ secretId: 'c' });
+    const timersAfterEviction = clock.pendingDelays().length;
     await cache.getSecretValue({ secretId: 'a' });
 
     expect(source.calls.GetSecretValue).toBe(4);
+    expect(timersAfterEviction).toBe(2);
   });
 
   it('stops every timer on close', async () => {
