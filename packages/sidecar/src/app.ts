@@ -174,11 +174,14 @@ export function createApp(options: AppOptions): App {
     sendError(res, httpError);
   }
 
-  /** Runs an Agent or Lambda read and counts it as a hit unless it made an AWS call. */
+  /** Runs an Agent or Lambda read and counts it as a hit unless it made an AWS call, failed or not. */
   async function countLookup(read: () => Promise<void>): Promise<void> {
     const scope = { awsCalls: 0 };
-    await lookupScope.run(scope, read);
-    metrics.cacheLookups.inc({ result: scope.awsCalls > 0 ? 'miss' : 'hit' });
+    try {
+      await lookupScope.run(scope, read);
+    } finally {
+      metrics.cacheLookups.inc({ result: scope.awsCalls > 0 ? 'miss' : 'hit' });
+    }
   }
 
   async function dispatch(req: Request, res: Response, route: Route, query: string) {
