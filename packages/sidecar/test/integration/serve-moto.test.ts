@@ -188,7 +188,7 @@ describe('kura serve with an SPC', () => {
     });
   });
 
-  it('returns SecretBinary in base64 for C07', async () => {
+  it('returns a non-UTF-8 secret as base64 SecretBinary', async () => {
     const body = await (await get('/secretsmanager/get?secretId=keystore.p12')).json().then(asJson);
     expect(body.SecretBinary).toBe('AP/+gApB');
     expect(body).not.toHaveProperty('SecretString');
@@ -319,6 +319,49 @@ describe('kura serve as npm start runs it', () => {
   });
 });
 
+describe('kura serve events', () => {
+  it('sends a change event after a rotation', async () => {
+    const secretName = uniqueName('kura-serve-rotating');
+    await seeder.createSecret(secretName, seededValue('before'));
+    const spcPath = join(dir, 'rotating.yaml');
+    await writeFile(
+      spcPath,
+      spcYaml('us-east-1', `- objectName: "${secretName}"\n  objectType: "secretsmanager"`),
+    );
+    const tokenFile = join(dir, 'rotating-token');
+    const serve = await runServe(
+      ['--spc', spcPath, '--token-file', tokenFile, '--refresh-interval-ms', '1000'],
+      motoEnvironment(motoEndpoint),
+    );
+    const controller = new AbortController();
+    try {
+      await waitUntilReady(serve.url);
+      const headers = { 'x-aws-parameters-secrets-token': await readFile(tokenFile, 'utf8') };
+      const stream = await fetch(`${serve.url}/events`, { headers, signal: controller.signal });
+      expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+
+      const rotated = seededValue('after');
+      await seeder.putSecretValue(secretName, rotated);
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('event: change')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      expect(text).toContain(`"fileName":"${secretName}"`);
+      expect(text).not.toContain(rotated);
+
+      const object = await fetch(`${serve.url}/objects/${secretName}`, { headers });
+      expect(await object.text()).toBe(rotated);
+    } finally {
+      controller.abort();
+      await stopAndKeepOutput(serve);
+    }
+  });
+});
+
 describe('kura serve readiness', () => {
   it('answers 503 until the first load succeeds', async () => {
     const secretName = uniqueName('kura-serve-late');
@@ -346,7 +389,7 @@ describe('kura serve readiness', () => {
 });
 
 describe('kura serve without an SPC', () => {
-  it('passes throttling through when nothing is cached (C12)', async () => {
+  it('passes throttling through when nothing is cached', async () => {
     const secretName = uniqueName('kura-serve-throttled');
     await seeder.createSecret(secretName, seededValue('throttled'));
     proxy.setFault('secretsmanager.GetSecretValue', { kind: 'throttle' }, { times: 3 });
@@ -373,6 +416,23 @@ describe('kura serve without an SPC', () => {
           },
         )
         .toBe(200);
+    } finally {
+      proxy.clearFaults();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
+  it('answers 502 when the connection to AWS fails', async () => {
+    const secretName = uniqueName('kura-serve-reset');
+    await seeder.createSecret(secretName, seededValue('reset'));
+    proxy.setFault('secretsmanager.GetSecretValue', { kind: 'reset' }, { times: 1 });
+    const serve = await runServe([], { ...motoEnvironment(proxy.url), KURA_TOKEN: 'reset-token' });
+    try {
+      const response = await fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, {
+        headers: { 'x-aws-parameters-secrets-token': 'reset-token' },
+      });
+      expect(response.status).toBe(502);
+      expect((await response.json().then(asJson)).__type).toBe('ConnectionError');
     } finally {
       proxy.clearFaults();
       await stopAndKeepOutput(serve);
