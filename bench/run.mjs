@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { entries } from './entries/index.mjs';
+import { stopMoto } from './support/moto.mjs';
 
 const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
@@ -82,11 +83,17 @@ async function main() {
     names.length === 0 ? entries : entries.filter((entry) => names.includes(entry.name));
 
   const results = [];
-  for (const entry of selected) {
-    process.stderr.write(`running ${entry.name}${quick ? ' (quick)' : ''}: ${entry.description}\n`);
-    const result = await entry.run({ quick });
-    checkResult(entry, result);
-    results.push(result);
+  try {
+    for (const entry of selected) {
+      process.stderr.write(
+        `running ${entry.name}${quick ? ' (quick)' : ''}: ${entry.description}\n`,
+      );
+      const result = await entry.run({ quick });
+      checkResult(entry, result);
+      results.push(result);
+    }
+  } finally {
+    await stopMoto();
   }
 
   process.stdout.write(`${renderTable(results)}\n`);

@@ -1,4 +1,6 @@
 /** Every benchmark `npm run bench` runs, in order. Add a new entry's module here. */
+import { cachedRead } from './cached-read.mjs';
+import { coldConcurrency } from './cold-concurrency.mjs';
 import { rotationPropagation } from './rotation-propagation.mjs';
 
-export const entries = [rotationPropagation];
+export const entries = [cachedRead, coldConcurrency, rotationPropagation];

@@ -1,0 +1,36 @@
+/** Loading the built packages, and the arithmetic every entry shares. */
+
+/** Imports packages/sdk/dist, with a message that says how to build it when it is missing. */
+export async function loadSdk() {
+  try {
+    return await import('../../packages/sdk/dist/index.js');
+  } catch (error) {
+    throw new Error(
+      `failed to import packages/sdk/dist (${error.message}); build it with: npx tsc -b packages/sdk packages/sidecar`,
+    );
+  }
+}
+
+/** Returns the value at rank `p` (0 to 1) of sorted numbers, by the nearest-rank method. */
+export function percentile(sorted, p) {
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[rank - 1];
+}
+
+export function median(values) {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+/** Rounds to two decimals. */
+export function round(value) {
+  return Math.round(value * 100) / 100;
+}
+
+/** Returns how many times better kura is: above 1 favours kura, whichever way is better. */
+export function ratioOf(kura, baseline, better) {
+  if (better === 'higher') return round(kura / baseline);
+  return kura === 0 ? Number.POSITIVE_INFINITY : round(baseline / kura);
+}
