@@ -20,6 +20,8 @@ export interface ServeConfig {
   /** Region for ids not named by an SPC; the SPC's own `region` wins for its objects. */
   region: string | undefined;
   refreshIntervalMs: number;
+  /** Time an AWS call may wait for its response before it fails as a timeout. */
+  awsTimeoutMs: number;
   host: string;
   port: number;
   allowNonLoopback: boolean;
@@ -129,6 +131,17 @@ export const serveOptions: readonly OptionSpec[] = [
     defaultValue: 300_000,
     min: 1_000,
     max: 86_400_000,
+  },
+  {
+    key: 'awsTimeoutMs',
+    flag: '--aws-timeout-ms',
+    env: 'KURA_AWS_TIMEOUT_MS',
+    kind: 'integer',
+    placeholder: 'MS',
+    help: 'time an AWS call may wait for its response, in milliseconds; then it fails with 504',
+    defaultValue: 10_000,
+    min: 100,
+    max: 600_000,
   },
   {
     key: 'host',

@@ -179,7 +179,10 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
   const metrics = createMetrics();
   const cache = createSecretsCache({
     ...(region === undefined ? {} : { region }),
-    source: instrumentAwsSource(createAwsSource(), metrics),
+    source: instrumentAwsSource(
+      createAwsSource({ requestTimeoutMs: config.awsTimeoutMs }),
+      metrics,
+    ),
     refreshIntervalMs: config.refreshIntervalMs,
   });
   const app = createApp({

@@ -439,6 +439,26 @@ describe('kura serve without an SPC', () => {
     }
   });
 
+  it('answers 504 when the AWS call times out', async () => {
+    const secretName = uniqueName('kura-serve-timeout');
+    await seeder.createSecret(secretName, seededValue('timeout'));
+    proxy.setFault('secretsmanager.GetSecretValue', { kind: 'delay', ms: 3_000 }, { times: 1 });
+    const serve = await runServe(['--aws-timeout-ms', '300'], {
+      ...motoEnvironment(proxy.url),
+      KURA_TOKEN: 'timeout-token',
+    });
+    try {
+      const response = await fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, {
+        headers: { 'x-aws-parameters-secrets-token': 'timeout-token' },
+      });
+      expect(response.status).toBe(504);
+      expect((await response.json().then(asJson)).__type).toBe('TimeoutError');
+    } finally {
+      proxy.clearFaults();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
   it('answers 429 past the connection limit', async () => {
     const serve = await runServe(['--max-connections', '1'], {
       ...motoEnvironment(motoEndpoint),
