@@ -28,7 +28,8 @@ const usage = `Usage: kura serve [options]
 
 Serves the objects of a SecretProviderClass, and the AWS Secrets Manager Agent and Lambda
 extension endpoints, on a local HTTP port. Every option can also be set by its environment
-variable; a flag wins over the variable.
+variable; a flag wins over the variable. The token has no flag, so that it never shows in a
+process list: give --token-file, or set KURA_TOKEN.
 
 Options:
 ${renderOptionsHelp()}
@@ -36,8 +37,8 @@ ${renderOptionsHelp()}
 Exit codes:
   0  stopped by SIGTERM or SIGINT after in-flight requests finished
   1  the SecretProviderClass is invalid, the server could not listen, or stopping failed
-  2  invalid options, an unreadable SecretProviderClass file or broken YAML, or no usable
-     token source; nothing was started
+  2  invalid options, an unreadable SecretProviderClass file or broken YAML, no usable
+     token source, or no AWS region; nothing was started
 `;
 
 /** First wait before retrying a failed first load, and the cap, in milliseconds. */
