@@ -2,5 +2,13 @@
 import { cachedRead } from './cached-read.mjs';
 import { coldConcurrency } from './cold-concurrency.mjs';
 import { rotationPropagation } from './rotation-propagation.mjs';
+import { startupFetch } from './startup-fetch.mjs';
+import { steadyRefresh } from './steady-refresh.mjs';
 
-export const entries = [cachedRead, coldConcurrency, rotationPropagation];
+export const entries = [
+  cachedRead,
+  coldConcurrency,
+  startupFetch,
+  steadyRefresh,
+  rotationPropagation,
+];
