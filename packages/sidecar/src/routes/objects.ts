@@ -2,6 +2,7 @@
  * kura's own object API: `GET /objects` (status of every SPC object, never values) and
  * `GET /objects/{file name}` (the bytes the mount file would hold, with an ETag).
  */
+import { createHash } from 'node:crypto';
 import type { ObjectStatus, SecretStore } from '@kura/sdk';
 import type { RouteContext } from '../context.js';
 import { HttpError, type Request, type Response, sendBytes, sendEmpty, sendJson } from '../http.js';
@@ -84,12 +85,14 @@ export function handleGetObject(
     );
   }
 
-  const status = store.status(fileName);
-  const etag = `"${status.hash}"`;
-  const headers = { ETag: etag, 'X-Kura-Version': status.version };
+  // The ETag is hashed from the bytes sent, not read from the status, so a refresh between
+  // the two reads cannot pair new bytes with the old ETag.
+  const content = store.getBytes(fileName);
+  const etag = `"${createHash('sha256').update(content).digest('hex')}"`;
+  const headers = { ETag: etag, 'X-Kura-Version': store.status(fileName).version };
   if (matchesEtag(req.headers['if-none-match'], etag)) {
     sendEmpty(res, 304, headers);
     return;
   }
-  sendBytes(res, 200, 'application/octet-stream', store.getBytes(fileName), headers);
+  sendBytes(res, 200, 'application/octet-stream', content, headers);
 }
