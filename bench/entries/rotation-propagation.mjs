@@ -1,7 +1,9 @@
 /**
  * rotation-propagation: the time from the rename that swaps `..data` in a CSI mount dir to the
- * new value being readable, through `watchMountDir` and through `store.get` of a store opened
- * with `source: 'files'`. The result's `kura` is the p50 through `store.get`.
+ * new value being served over HTTP by `kura serve --source files`: the `change` event on
+ * `GET /events`, then `GET /objects/{file name}` returning the new bytes. The result's `kura`
+ * is the p50 over HTTP; the p50 and p99 through `store.get` of a store opened in process with
+ * `source: 'files'`, and through `watchMountDir` alone, are in `params`.
  *
  * Baseline: without a watcher, an application gets a rotated value only when the CSI driver rewrites
  * the mount dir, which it does once per `--rotation-poll-interval`, 2 minutes by default
@@ -9,10 +11,13 @@
  * baseline is that interval, the longest a rotation waits; the mean wait is half of it.
  */
 import { chmod, mkdir, mkdtemp, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { loadSdk, percentile, round } from '../support/measure.mjs';
+import { startKuraServe } from '../support/processes.mjs';
 
 const baselineMs = 120_000;
 /**
@@ -35,22 +40,6 @@ spec:
       - objectName: "password"
         objectType: "ssmparameter"
 `;
-
-async function loadSdk() {
-  try {
-    return await import('../../packages/sdk/dist/index.js');
-  } catch (error) {
-    throw new Error(
-      `failed to import packages/sdk/dist (${error.message}); build it with: npx tsc -b packages/sdk`,
-    );
-  }
-}
-
-/** Returns the value at rank `p` (0 to 1) of sorted durations, by the nearest-rank method. */
-function percentile(sorted, p) {
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1];
-}
 
 /** Writes the first `..data` generation of the CSI driver's atomic layout. */
 async function createMountDir(value) {
@@ -113,6 +102,76 @@ async function measureSwaps(swaps, subscribe) {
   return durations.sort((a, b) => a - b);
 }
 
+const token = 'bench-rotation-token-0123456789abcdef';
+const tokenHeader = 'x-aws-parameters-secrets-token';
+
+/** Resolves once `GET /readyz` returns 200, polling every 50 ms for at most 20 s. */
+async function waitUntilReady(url) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/readyz`);
+    await response.arrayBuffer();
+    if (response.status === 200) return;
+    await delay(50);
+  }
+  throw new Error(`kura serve at ${url} was not ready within 20 s`);
+}
+
+/** Opens `GET /events` and calls `onChange` for every `change` event; returns the request. */
+function openEventStream(url, onChange) {
+  return new Promise((resolve, reject) => {
+    const events = request(`${url}/events`, { headers: { [tokenHeader]: token } }, (response) => {
+      if (response.statusCode !== 200) {
+        reject(new Error(`GET /events returned ${response.statusCode}`));
+        return;
+      }
+      let buffered = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => {
+        buffered += chunk;
+        const messages = buffered.split('\n\n');
+        buffered = messages.pop() ?? '';
+        for (const message of messages) {
+          if (message.startsWith('event: change')) onChange();
+        }
+      });
+      resolve(events);
+    });
+    events.on('error', () => {});
+    events.end();
+  });
+}
+
+/**
+ * Starts `kura serve --source files` on the mount dir and reports each value it serves after
+ * a `change` event. Resolves to a function that stops the server.
+ */
+async function subscribeOverHttp(dir, onReadable) {
+  // The watcher skips names that start with `..`, as it skips the CSI driver's own entries.
+  const spcFile = join(dir, '..bench-spc.yaml');
+  await writeFile(spcFile, spcText);
+  const server = await startKuraServe(['--spc', spcFile, '--source', 'files', '--mount-dir', dir], {
+    KURA_TOKEN: token,
+  });
+  let events;
+  try {
+    await waitUntilReady(server.url);
+    events = await openEventStream(server.url, async () => {
+      const response = await fetch(`${server.url}/objects/password`, {
+        headers: { [tokenHeader]: token },
+      });
+      onReadable(await response.text());
+    });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return async () => {
+    events.destroy();
+    await server.stop();
+  };
+}
+
 function summarize(durations) {
   return {
     p50Ms: round(percentile(durations, 0.5)),
@@ -121,17 +180,13 @@ function summarize(durations) {
   };
 }
 
-function round(value) {
-  return Math.round(value * 100) / 100;
-}
-
 async function run({ quick }) {
   const sdk = await loadSdk();
   // The store reads files only. These settings send any accidental AWS call to a closed local
   // port and turn off the instance metadata lookup.
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
-  const swaps = quick ? 20 : 100;
+  const swaps = quick ? 10 : 50;
   const decoder = new TextDecoder();
 
   const errors = [];
@@ -156,6 +211,7 @@ async function run({ quick }) {
       return () => opened.close();
     }),
   );
+  const http = summarize(await measureSwaps(swaps, subscribeOverHttp));
   if (errors.length > 0) {
     throw new Error(
       `the mount dir reported ${errors.length} errors, the first: ${errors[0].message}`,
@@ -164,9 +220,9 @@ async function run({ quick }) {
 
   return {
     name: 'rotation-propagation',
-    kura: store.p50Ms,
+    kura: http.p50Ms,
     baseline: baselineMs,
-    ratio: round(baselineMs / store.p50Ms),
+    ratio: round(baselineMs / http.p50Ms),
     unit: 'ms',
     better: 'lower',
     params: {
@@ -175,6 +231,7 @@ async function run({ quick }) {
       // The watcher's default, which the store uses too.
       settleMs: 50,
       pauseBetweenSwapsMs,
+      http,
       storeGet: store,
       watcher,
       baseline: 'CSI driver --rotation-poll-interval default (2 min)',
@@ -184,6 +241,6 @@ async function run({ quick }) {
 
 export const rotationPropagation = {
   name: 'rotation-propagation',
-  description: 'time from the ..data rename to the new value in store.get (p50)',
+  description: 'time from the ..data rename to the new value served over HTTP (p50)',
   run,
 };

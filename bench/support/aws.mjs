@@ -56,12 +56,12 @@ export function uniquePrefix(name) {
 }
 
 /** Creates `count` secrets `${prefix}-${i}` on moto; returns their names. */
-export async function seedSecrets(endpoint, prefix, count, valueOf = (i) => `secret-value-${i}`) {
+export async function seedSecrets(endpoint, prefix, count, makeValue = (i) => `secret-value-${i}`) {
   const client = new SecretsManagerClient(clientConfig(endpoint, { maxAttempts: 1 }));
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   try {
     for (const [i, name] of names.entries()) {
-      await client.send(new CreateSecretCommand({ Name: name, SecretString: valueOf(i) }));
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: makeValue(i) }));
     }
   } finally {
     client.destroy();
@@ -74,14 +74,19 @@ export async function seedParameters(
   endpoint,
   prefix,
   count,
-  valueOf = (i) => `parameter-value-${i}`,
+  makeValue = (i) => `parameter-value-${i}`,
 ) {
   const client = new SSMClient(clientConfig(endpoint, { maxAttempts: 1 }));
   const names = Array.from({ length: count }, (_, i) => `/${prefix}/p${i}`);
   try {
     for (const [i, name] of names.entries()) {
       await client.send(
-        new PutParameterCommand({ Name: name, Value: valueOf(i), Type: 'String', Overwrite: true }),
+        new PutParameterCommand({
+          Name: name,
+          Value: makeValue(i),
+          Type: 'String',
+          Overwrite: true,
+        }),
       );
     }
   } finally {
