@@ -1,6 +1,7 @@
 /** Every benchmark `npm run bench` runs, in order. Add a new entry's module here. */
 import { cachedRead } from './cached-read.mjs';
 import { coldConcurrency } from './cold-concurrency.mjs';
+import { fleetStart } from './fleet-start.mjs';
 import { memory } from './memory.mjs';
 import { rotationPropagation } from './rotation-propagation.mjs';
 import { sidecarThroughput, sidecarThroughputAgent } from './sidecar-throughput.mjs';
@@ -15,5 +16,6 @@ export const entries = [
   sidecarThroughput,
   sidecarThroughputAgent,
   rotationPropagation,
+  fleetStart,
   memory,
 ];

@@ -82,7 +82,7 @@ async function measurePath(name, pathOf, { quick }) {
   );
   await writeFile(tokenFile, token, { mode: 0o640 });
 
-  const durationSeconds = quick ? 2 : 10;
+  const durationSeconds = quick ? 1.5 : 10;
   const warmUpSeconds = quick ? 0.5 : 2;
   const path = pathOf(secretId);
   const env = localAwsEnvironment(moto.endpoint);
