@@ -68,7 +68,7 @@ async function run({ quick }) {
   const samples = { cache: [], storeGet: [], powertools: [] };
   let sink = 0;
   try {
-    for (let round = 0; round < rounds; round += 1) {
+    for (let index = 0; index < rounds; index += 1) {
       samples.powertools.push(
         await measureAsync(async () => {
           sink += (await getSecret(secretId, powertoolsOptions)).length;

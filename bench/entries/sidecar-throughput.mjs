@@ -3,13 +3,17 @@
  * autocannon with 50 keep-alive connections, for `GET /objects/{file name}` and for the
  * Agent's `GET /secretsmanager/get?secretId=...`, with p50 and p99 latency in `params`.
  *
+ * The two servers take turns: `rounds` loads of `durationSeconds` each, alternating, and the
+ * figure of each side is its median round, so load from other processes falls on both.
+ *
  * Baseline: a bare node:http server (bench/support/bare-server.mjs) in its own process on the
  * same machine, returning the bytes kura returned for the same request. It is the floor for
  * a Node HTTP server: no routing, token check, metrics or logging.
  *
  * kura reads the secret from moto once at start and then serves it from memory; it checks the
  * token from a `--token-file`, which costs one `stat` a request so a rotated token takes
- * effect at once. The full run also measures the token from `KURA_TOKEN` (`params.tokenFromEnv`).
+ * effect at once. The full run also measures the token from `KURA_TOKEN`
+ * (`params.tokenFromEnv`) and an SPC of 100 objects (`params.spcWith100Objects`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +25,8 @@ import { sharedMoto } from '../support/moto.mjs';
 import { startBareServer, startKuraServe } from '../support/processes.mjs';
 
 const connections = 50;
+/** Secrets seeded; the SPC of the main figure names the first, the 100-object variant all. */
+const manyObjects = 100;
 const token = 'bench-token-0123456789abcdef0123456789abcdef';
 const tokenHeader = 'X-Aws-Parameters-Secrets-Token';
 
@@ -42,6 +48,12 @@ async function load(url, durationSeconds) {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
   };
+}
+
+/** Returns the round with the median requests per second, latencies included. */
+function medianRound(results) {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function waitUntilReady(url) {
@@ -70,29 +82,34 @@ async function fetchBytes(url) {
  */
 async function measurePath(name, pathOf, { quick }) {
   const moto = await sharedMoto();
-  const [secretId] = await seedSecrets(moto.endpoint, uniquePrefix(name), 1, () =>
-    JSON.stringify({ username: 'app', password: 'p'.repeat(32) }),
+  const secretIds = await seedSecrets(
+    moto.endpoint,
+    uniquePrefix(name),
+    quick ? 1 : manyObjects,
+    () => JSON.stringify({ username: 'app', password: 'p'.repeat(32) }),
   );
+  const secretId = secretIds[0];
   const dir = await mkdtemp(join(tmpdir(), 'kura-bench-throughput-'));
   const spcFile = join(dir, 'spc.yaml');
+  const manySpcFile = join(dir, 'spc-many.yaml');
   const tokenFile = join(dir, 'token');
-  await writeFile(
-    spcFile,
-    spcManifest(name, [{ objectName: secretId, objectType: 'secretsmanager' }]),
-  );
+  const objectsOf = (ids) =>
+    ids.map((objectName) => ({ objectName, objectType: 'secretsmanager' }));
+  await writeFile(spcFile, spcManifest(name, objectsOf([secretId])));
+  await writeFile(manySpcFile, spcManifest(name, objectsOf(secretIds)));
   await writeFile(tokenFile, token, { mode: 0o640 });
 
-  const durationSeconds = quick ? 1.5 : 10;
+  const durationSeconds = quick ? 1.5 : 5;
+  const rounds = quick ? 1 : 3;
   const warmUpSeconds = quick ? 0.5 : 2;
   const path = pathOf(secretId);
   const env = localAwsEnvironment(moto.endpoint);
-  const args = ['--spc', spcFile, '--source', 'aws'];
+  const fileTokenArgs = ['--source', 'aws', '--token-file', tokenFile];
 
-  const kuraServer = await startKuraServe([...args, '--token-file', tokenFile], env);
+  const kuraServer = await startKuraServe(['--spc', spcFile, ...fileTokenArgs], env);
   let bare;
   let kura;
   let baseline;
-  let tokenFromEnv;
   try {
     await waitUntilReady(kuraServer.url);
     const { body, contentType } = await fetchBytes(`${kuraServer.url}${path}`);
@@ -100,22 +117,37 @@ async function measurePath(name, pathOf, { quick }) {
 
     await load(`${bare.url}${path}`, warmUpSeconds);
     await load(`${kuraServer.url}${path}`, warmUpSeconds);
-    baseline = await load(`${bare.url}${path}`, durationSeconds);
-    kura = await load(`${kuraServer.url}${path}`, durationSeconds);
+    const baselineRounds = [];
+    const kuraRounds = [];
+    for (let index = 0; index < rounds; index += 1) {
+      baselineRounds.push(await load(`${bare.url}${path}`, durationSeconds));
+      kuraRounds.push(await load(`${kuraServer.url}${path}`, durationSeconds));
+    }
+    baseline = medianRound(baselineRounds);
+    kura = medianRound(kuraRounds);
   } finally {
     await kuraServer.stop();
     await bare?.stop();
   }
 
+  // The full run also measures the token from a variable and an SPC of 100 objects, each on
+  // its own, to show what the token file and the number of objects cost a request.
+  const variants = {};
   if (!quick) {
-    const envServer = await startKuraServe(args, { ...env, KURA_TOKEN: token });
-    try {
-      await waitUntilReady(envServer.url);
-      await load(`${envServer.url}${path}`, warmUpSeconds);
-      tokenFromEnv = await load(`${envServer.url}${path}`, durationSeconds);
-    } finally {
-      await envServer.stop();
-    }
+    const measureVariant = async (args, extraEnv) => {
+      const server = await startKuraServe(args, { ...env, ...extraEnv });
+      try {
+        await waitUntilReady(server.url);
+        await load(`${server.url}${path}`, warmUpSeconds);
+        return await load(`${server.url}${path}`, durationSeconds);
+      } finally {
+        await server.stop();
+      }
+    };
+    variants.tokenFromEnv = await measureVariant(['--spc', spcFile, '--source', 'aws'], {
+      KURA_TOKEN: token,
+    });
+    variants.spcWith100Objects = await measureVariant(['--spc', manySpcFile, ...fileTokenArgs], {});
   }
   await rm(dir, { recursive: true, force: true });
 
@@ -127,13 +159,15 @@ async function measurePath(name, pathOf, { quick }) {
     unit: 'req/s',
     better: 'higher',
     params: {
-      path: path.replace(secretId, '{secretId}'),
+      path: path.replace(encodeURIComponent(secretId), '{secretId}'),
+      objectsInSpc: 1,
       connections,
       durationSeconds,
+      rounds,
       kuraLatency: { p50Ms: kura.p50Ms, p99Ms: kura.p99Ms },
       baselineLatency: { p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms },
       token: '--token-file',
-      ...(tokenFromEnv === undefined ? {} : { tokenFromEnv }),
+      ...variants,
       baseline: 'bare node:http server returning the same bytes',
     },
   };
