@@ -62,6 +62,7 @@ const specialFloats = new Map<string, number>([
     (word) => [word, Number.NEGATIVE_INFINITY] as [string, number],
   ),
 ]);
+const goDotFloat = /^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$/;
 const yamlStyleFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const timestampPrefix = /^[0-9]{4}-/;
 const int64Min = -(2n ** 63n);
@@ -116,7 +117,8 @@ export function resolvePlainScalar(text: string): GoYamlValue {
 
   const first = text[0] ?? '';
   if (first === '.') {
-    const value = /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
+    // Go's ParseFloat takes the text as is here, and Go's syntax allows _ between digits.
+    const value = goDotFloat.test(text) ? Number(text.replaceAll('_', '')) : Number.NaN;
     if (Number.isFinite(value)) {
       return { kind: 'float', value, source: text };
     }
