@@ -1,7 +1,8 @@
 /**
  * `spec.secretObjects`: the Kubernetes Secrets the CSI driver would sync. Each `data` item's
- * objectName must be a file name the SecretProviderClass produces. The CSI driver only fails
- * later, at sync time, so kura rejects a wrong name while parsing.
+ * objectName must be a file name the SecretProviderClass produces, or the objectName of exactly
+ * one object (resolved with a warning, because the CSI driver would fail to sync it). The
+ * driver only fails later, at sync time, so kura rejects any other name while parsing.
  */
 
 import { listProducedFiles } from './file-collisions.js';
@@ -76,11 +77,15 @@ function readStringMap(
   return result;
 }
 
-/** Explains an objectName that is no produced file name, pointing at the likely object. */
-function explainUnknownObjectName(objectName: string, objects: readonly SpcObject[]): string {
-  const byName = objects.find((object) => object.objectName === objectName);
-  if (byName !== undefined) {
-    return `objectName ${objectName} is the objectName of object ${byName.index}, whose file name is ${byName.fileName}; the CSI driver looks objects up by file name, so write objectName: "${byName.fileName}"`;
+/** Explains an objectName that is neither a produced file name nor one object's objectName. */
+function explainUnknownObjectName(
+  objectName: string,
+  objects: readonly SpcObject[],
+  matches: readonly SpcObject[],
+): string {
+  if (matches.length > 1) {
+    const names = matches.map((object) => object.fileName).join(', ');
+    return `objectName ${objectName} is the objectName of several objects (file names ${names}); write the file name of the one this key should hold`;
   }
   const files = listProducedFiles(objects).map((file) => file.fileName);
   return `objectName ${objectName} is not a file name this SecretProviderClass produces, so the CSI driver would fail to sync the Secret; write one of: ${files.join(', ')}`;
@@ -146,12 +151,30 @@ function resolveData(
         'objectName is missing; write the file name of an object, which is its objectAlias when set',
       );
       valid = false;
-    } else if (!fileNames.has(objectName) && objectsComplete) {
-      collector.error(`${itemPath}.objectName`, explainUnknownObjectName(objectName, objects));
-      valid = false;
+    }
+
+    let fileName = objectName;
+    if (valid && !fileNames.has(objectName) && objectsComplete) {
+      // An object's original objectName (an ARN with a slash, say) finds that object in kura,
+      // as it does everywhere else. The CSI driver looks up file names only, so warn.
+      const matches = objects.filter((object) => object.objectName === objectName);
+      const only = matches.length === 1 ? matches[0] : undefined;
+      if (only === undefined) {
+        collector.error(
+          `${itemPath}.objectName`,
+          explainUnknownObjectName(objectName, objects, matches),
+        );
+        valid = false;
+      } else {
+        fileName = only.fileName;
+        collector.warn(
+          `${itemPath}.objectName`,
+          `objectName ${objectName} is the objectName of object ${only.index}, whose file name is ${only.fileName}; kura resolves it, but the CSI driver looks objects up by file name and would fail to sync this Secret, so write objectName: "${only.fileName}"`,
+        );
+      }
     }
     if (valid) {
-      data.push({ key, objectName, fileName: objectName });
+      data.push({ key, objectName, fileName });
     }
   }
   return data;

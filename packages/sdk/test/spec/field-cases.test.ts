@@ -68,17 +68,29 @@ describe('C01 slash in a name without an alias', () => {
     expect(spc.warnings[0]?.message).toContain('nested path');
   });
 
-  it('points secretObjects at the translated file name', () => {
-    const problems = problemsOf({
+  it('resolves secretObjects by the original objectName', () => {
+    const fileName = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:team_api-key-AbCdEf';
+    const spc = parse({
       objects: `- objectName: "${arn}"`,
+      secretObjects: `- secretName: "api"\n  type: Opaque\n  data:\n    - key: API_KEY\n      objectName: "${arn}"`,
+    });
+
+    expect(spc.secretObjects[0]?.data).toEqual([{ key: 'API_KEY', objectName: arn, fileName }]);
+    const warning = spc.warnings.find(
+      (candidate) => candidate.field === 'spec.secretObjects[0].data[0].objectName',
+    );
+    expect(warning?.message).toContain(`write objectName: "${fileName}"`);
+  });
+
+  it('rejects an objectName shared by two objects in secretObjects', () => {
+    const problems = problemsOf({
+      objects: `- objectName: "${arn}"\n  objectAlias: "current"\n  objectVersionLabel: "AWSCURRENT"\n- objectName: "${arn}"\n  objectAlias: "previous"\n  objectVersionLabel: "AWSPREVIOUS"`,
       secretObjects: `- secretName: "api"\n  type: Opaque\n  data:\n    - key: API_KEY\n      objectName: "${arn}"`,
     });
 
     expect(problems).toHaveLength(1);
     expect(problems[0]?.field).toBe('spec.secretObjects[0].data[0].objectName');
-    expect(problems[0]?.message).toContain(
-      'write objectName: "arn:aws:secretsmanager:us-east-1:111122223333:secret:team_api-key-AbCdEf"',
-    );
+    expect(problems[0]?.message).toContain('file names current, previous');
   });
 
   it('resolves secretObjects by the file name', () => {
