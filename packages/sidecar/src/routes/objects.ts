@@ -3,7 +3,7 @@
  * `GET /objects/{file name}` (the bytes the mount file would hold, with an ETag).
  */
 import { createHash } from 'node:crypto';
-import type { ObjectStatus, SecretStore } from '@kura/sdk';
+import type { ObjectStatus, SecretProviderClass, SecretStore } from '@kura/sdk';
 import type { RouteContext } from '../context.js';
 import { HttpError, type Request, type Response, sendBytes, sendEmpty, sendJson } from '../http.js';
 import { parseQuery } from '../limits.js';
@@ -58,6 +58,27 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
     .some((candidate) => candidate === '*' || candidate === etag);
 }
 
+/** The file names of each SPC's objects and jmesPath entries, built on the first request. */
+const fileNamesBySpc = new WeakMap<SecretProviderClass, ReadonlySet<string>>();
+
+/**
+ * Returns the file names an SPC produces. A request looks its name up here instead of listing
+ * every object's status, which cost a request time in proportion to the number of objects.
+ */
+function fileNamesOf(spc: SecretProviderClass): ReadonlySet<string> {
+  let fileNames = fileNamesBySpc.get(spc);
+  if (fileNames === undefined) {
+    fileNames = new Set(
+      spc.objects.flatMap((object) => [
+        object.fileName,
+        ...object.jmesPath.map((entry) => entry.fileName),
+      ]),
+    );
+    fileNamesBySpc.set(spc, fileNames);
+  }
+  return fileNames;
+}
+
 function decodeFileName(encoded: string): string {
   try {
     return decodeURIComponent(encoded);
@@ -76,8 +97,7 @@ export function handleGetObject(
   parseQuery(query, []);
   const store = requireStore(context);
   const fileName = decodeFileName(encodedName);
-  const known = store.objects().some((status) => status.fileName === fileName);
-  if (!known) {
+  if (!fileNamesOf(context.spc as SecretProviderClass).has(fileName)) {
     throw new HttpError(
       404,
       'NotFoundException',
