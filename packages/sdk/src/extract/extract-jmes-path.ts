@@ -1,13 +1,14 @@
 /**
  * jmesPath extraction: applies each `jmesPath` entry of an object to the object's JSON content
  * and returns the bytes of each entry's file. It uses jmespath.js, an implementation of the
- * original JMESPath specification, as the AWS provider's Go library is. Errors never quote the
+ * original JMESPath specification, as the AWS provider's go-jmespath is, on values decoded as
+ * Go decodes them, and `to_string` encodes as Go's `json.Marshal`. Errors never quote the
  * content.
  */
 import jmespath from 'jmespath';
 import { KuraExtractError } from '../errors.js';
 import type { JmesPathEntry, ObjectType } from '../spec/model.js';
-import { parseJsonKeepingLargeIntegers, restoreLargeIntegers } from './parse-json.js';
+import { GoJsonSyntaxError, marshalJsonAsGo, parseJsonAsGo } from './parse-json.js';
 
 /** The object whose content is extracted from, for error messages. */
 export interface ExtractSubject {
@@ -40,11 +41,40 @@ function parseContent(content: Uint8Array, subject: ExtractSubject, paths: strin
     throw new KuraExtractError(`${prefix}: its content is not UTF-8 text. ${advice}`);
   }
   try {
-    return parseJsonKeepingLargeIntegers(text);
-  } catch {
-    // The SyntaxError is not kept as `cause`, because V8's message quotes the content.
+    return parseJsonAsGo(text);
+  } catch (error) {
+    if (!(error instanceof GoJsonSyntaxError)) throw error;
     throw new KuraExtractError(`${prefix}. ${advice}`);
   }
+}
+
+/**
+ * Runs jmespath.js with `to_string` encoding as Go's `json.Marshal`. jmespath.js 0.16 encodes
+ * with the global `JSON.stringify` in `to_string` and nowhere else, and it offers no way to
+ * replace a function, so the global is swapped for the duration of this synchronous call.
+ */
+function searchAsGo(document: unknown, expression: string): unknown {
+  const stringify = JSON.stringify;
+  JSON.stringify = marshalJsonAsGo as typeof JSON.stringify;
+  try {
+    return jmespath.search(document, expression);
+  } finally {
+    JSON.stringify = stringify;
+  }
+}
+
+/** Rewords a jmespath.js evaluation error; its messages name internal type numbers. */
+function explainEvaluationError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof GoJsonSyntaxError) {
+    return 'to_string cannot encode an infinite number';
+  }
+  if (/^TypeError: /.test(message)) {
+    const name = /^TypeError: (\w+)\(\)/.exec(message)?.[1];
+    const subject = name === undefined ? 'a function' : `${name}()`;
+    return `${subject} received an argument of the wrong JSON type; check the types it accepts at https://jmespath.org/specification.html#built-in-functions`;
+  }
+  return 'the expression failed on this content';
 }
 
 function searchOne(
@@ -56,13 +86,10 @@ function searchOne(
 
   let result: unknown;
   try {
-    result = jmespath.search(document, entry.path);
+    result = searchAsGo(document, entry.path);
   } catch (error) {
-    // jmespath.js messages name tokens of the expression and type names, never values.
-    const reason = error instanceof Error ? error.message : String(error);
     throw new KuraExtractError(
-      `${where} could not be evaluated: ${reason}. Fix the expression; quote keys that contain ` +
-        `characters other than letters, digits and _ (write '"app-key"' for app-key).`,
+      `${where} could not be evaluated: ${explainEvaluationError(error)}.`,
     );
   }
 
@@ -78,7 +105,7 @@ function searchOne(
         `Write to_string(${entry.path}) to mount its JSON text.`,
     );
   }
-  return encoder.encode(restoreLargeIntegers(result));
+  return encoder.encode(result);
 }
 
 /**

@@ -1,84 +1,138 @@
 /**
- * JSON parsing for jmesPath extraction that keeps integers beyond 2^53 exact.
- *
- * `JSON.parse` rounds `12345678901234567890` to `12345678901234567000`, so `to_string(id)`
- * would mount digits the secret never contained. Here such an integer becomes a `Number`
- * object whose `toJSON` returns a marker string. `restoreLargeIntegers` then turns the quoted
- * marker in a `to_string` result back into the original digits. JMESPath still treats the
- * object as a number, so a path that selects it is reported as a number, as the AWS provider
- * reports it.
- *
- * NOTE: comparisons and arithmetic use the rounded value, and `==` between such an integer and
- * any other number is false, because jmespath.js compares objects by identity.
+ * JSON decoding and encoding with the semantics of Go's `encoding/json`, which the AWS
+ * provider uses for jmesPath: it decodes a secret into `interface{}` (every number a float64),
+ * and go-jmespath's `to_string` encodes a non-string result with `json.Marshal`. Checked against
+ * Go's src/encoding/json/encode.go (`floatEncoder`, `mapEncoder`, `encodeState.string`) and
+ * go-jmespath v0.4.0 `jpfToString`.
  */
-import { randomBytes } from 'node:crypto';
 
-/** A JSON number token, per RFC 8259. */
-const numberToken = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const integerToken = /^-?\d+$/;
+/** The content is not JSON as Go's `json.Unmarshal` reads it. */
+export class GoJsonSyntaxError extends Error {}
 
-/** Per-process marker prefix; the random part keeps secret content from imitating it. */
-const markerPrefix = `kura-large-integer-${randomBytes(12).toString('hex')}:`;
-const quotedMarker = new RegExp(`"${markerPrefix}(-?\\d+)"`, 'g');
+const unpairedSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function largeInteger(digits: string): object {
-  const boxed = Object(Number(digits)) as object;
-  Object.defineProperty(boxed, 'toJSON', { value: () => `${markerPrefix}${digits}` });
-  return boxed;
+/** Replaces each unpaired UTF-16 surrogate with U+FFFD, as Go does for invalid UTF-8. */
+function toWellFormed(value: string): string {
+  return value.replace(unpairedSurrogate, '\uFFFD');
 }
 
-/** Replaces each integer token outside strings that is not a safe integer with a quoted marker. */
-function quoteLargeIntegers(text: string): string | undefined {
-  let output = '';
-  let copiedUpTo = 0;
-  let index = 0;
-
-  while (index < text.length) {
-    const char = text[index];
-    if (char === '"') {
-      index += 1;
-      while (index < text.length && text[index] !== '"') {
-        index += text[index] === '\\' ? 2 : 1;
-      }
-      index += 1;
-      continue;
+function toGoValue(value: unknown): unknown {
+  if (typeof value === 'number') {
+    // Go's ParseFloat fails on a number beyond the float64 range (1e400), so Unmarshal fails.
+    if (!Number.isFinite(value)) {
+      throw new GoJsonSyntaxError('a number is out of the float64 range');
     }
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
-      numberToken.lastIndex = index;
-      const token = numberToken.exec(text)?.[0];
-      if (token !== undefined) {
-        if (integerToken.test(token) && !Number.isSafeInteger(Number(token))) {
-          output += `${text.slice(copiedUpTo, index)}"${markerPrefix}${token}"`;
-          copiedUpTo = index + token.length;
-        }
-        index += token.length;
-        continue;
-      }
-    }
-    index += 1;
+    return value;
   }
-
-  return copiedUpTo === 0 ? undefined : output + text.slice(copiedUpTo);
+  if (typeof value === 'string') {
+    // Go's decoder replaces an unpaired surrogate escape (\ud800) with U+FFFD.
+    return toWellFormed(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map(toGoValue);
+  }
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // defineProperty, because assigning a "__proto__" key would set the prototype instead.
+      Object.defineProperty(result, toWellFormed(key), {
+        value: toGoValue(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return result;
+  }
+  return value;
 }
 
 /**
- * Parses JSON text as `JSON.parse` does, except that integers beyond ±(2^53 - 1) become
- * `Number` objects that serialize back to their exact digits. Throws `SyntaxError` for
- * invalid JSON.
+ * Parses JSON text as Go's `json.Unmarshal` into `interface{}` does: numbers are float64, so an
+ * integer above 2^53 is rounded, and a later duplicate key replaces an earlier one. Throws
+ * GoJsonSyntaxError for invalid JSON and for a number outside the float64 range.
  */
-export function parseJsonKeepingLargeIntegers(text: string): unknown {
-  // Only a run of 16 or more digits can be an unsafe integer; most secrets skip the scan.
-  const rewritten = /\d{16}/.test(text) ? quoteLargeIntegers(text) : undefined;
-  if (rewritten === undefined) return JSON.parse(text);
-
-  return JSON.parse(rewritten, (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(markerPrefix)
-      ? largeInteger(value.slice(markerPrefix.length))
-      : value,
-  );
+export function parseJsonAsGo(text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // V8's SyntaxError message quotes the content, so it is not kept.
+    throw new GoJsonSyntaxError('invalid JSON');
+  }
+  return toGoValue(parsed);
 }
 
-/** Replaces the quoted markers that `JSON.stringify` wrote for large integers with their digits. */
-export function restoreLargeIntegers(text: string): string {
-  return text.includes(markerPrefix) ? text.replace(quotedMarker, '$1') : text;
+/** Formats a float64 as `json.Marshal` does: ES6 number formatting, but `-0` keeps its sign. */
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    throw new GoJsonSyntaxError(`json: unsupported value: ${value}`);
+  }
+  // Go switches to exponent form below 1e-6 and from 1e21 and writes e-7, not e-07, as
+  // JavaScript's Number#toString does; only the sign of zero differs.
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+const hex = '0123456789abcdef';
+
+/**
+ * Quotes a string as `json.Marshal` does with HTML escaping on: `<`, `>`, `&`, U+2028 and
+ * U+2029 become `\u003c` and so on, and control characters other than \n, \r and \t become
+ * `\u00XX` (Go writes `\u0008`, where JSON.stringify writes `\b`).
+ */
+function quoteString(value: string): string {
+  let output = '"';
+  for (const char of toWellFormed(value)) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '"' || char === '\\') {
+      output += `\\${char}`;
+    } else if (char === '\n') {
+      output += '\\n';
+    } else if (char === '\r') {
+      output += '\\r';
+    } else if (char === '\t') {
+      output += '\\t';
+    } else if (code < 0x20 || char === '<' || char === '>' || char === '&') {
+      output += `\\u00${hex[code >> 4]}${hex[code & 0xf]}`;
+    } else if (code === 0x2028 || code === 0x2029) {
+      output += `\\u${code.toString(16)}`;
+    } else {
+      output += char;
+    }
+  }
+  return `${output}"`;
+}
+
+/** Orders strings by their UTF-8 bytes, as Go compares strings. */
+function compareUtf8(left: string, right: string): number {
+  return Buffer.compare(Buffer.from(left), Buffer.from(right));
+}
+
+/**
+ * Encodes a value as Go's `json.Marshal` encodes the `interface{}` it came from: map keys
+ * sorted by their UTF-8 bytes, HTML characters escaped and float64 numbers formatted as Go
+ * does. Throws GoJsonSyntaxError for an infinite number, which Go cannot encode either.
+ */
+export function marshalJsonAsGo(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'null';
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  }
+  if (typeof value === 'number') {
+    return formatNumber(value);
+  }
+  if (typeof value === 'string') {
+    return quoteString(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(marshalJsonAsGo).join(',')}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).sort(([left], [right]) => compareUtf8(left, right));
+    const members = entries.map(([key, item]) => `${quoteString(key)}:${marshalJsonAsGo(item)}`);
+    return `{${members.join(',')}}`;
+  }
+  return 'null';
 }

@@ -14,6 +14,15 @@ function foldFieldName(name: string): string {
   return name.replaceAll('\u212a', 'k').replaceAll('\u017f', 's').toLowerCase();
 }
 
+/** Longest value, in characters, that messages quote whole. */
+export const maxQuotedLength = 200;
+
+/** Cuts a value quoted in a message to its first 200 characters, an ellipsis and its length. */
+export function truncate(value: string): string {
+  if (value.length <= maxQuotedLength) return value;
+  return `${value.slice(0, maxQuotedLength)}… (${value.length} characters)`;
+}
+
 function byteOrder(left: string, right: string): number {
   return Buffer.compare(Buffer.from(left), Buffer.from(right));
 }
