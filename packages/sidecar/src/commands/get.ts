@@ -481,6 +481,23 @@ function readValue(request: GetRequest, io: CommandIo): Promise<Uint8Array | str
   }
 }
 
+/**
+ * Writes the value and resolves once the stream accepted it. A write error rejects instead of
+ * surfacing as an unhandled 'error' event, so the listener stays for the rest of the process.
+ */
+function writeValue(stream: NodeJS.WritableStream, value: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.on('error', reject);
+    stream.write(value, (error) => {
+      if (error) {
+        reject(error);
+      } else {
+        resolve();
+      }
+    });
+  });
+}
+
 /** Writes a kura error to stderr and returns the exit code. Other errors are re-thrown. */
 function reportError(error: unknown, io: CommandIo): number {
   if (!(error instanceof KuraError)) {
@@ -509,7 +526,14 @@ async function runGet(args: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
-  io.stdout.write(value);
+  try {
+    await writeValue(io.stdout, value);
+  } catch (error) {
+    // A reader that exits early (`kura get ... | true`) closes the pipe, so the write fails with EPIPE.
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    io.stderr.write(`kura get: writing the value to stdout failed (${code})\n`);
+    return ExitCode.failed;
+  }
   return ExitCode.ok;
 }
 

@@ -403,6 +403,26 @@ describe('kura get --parameter', () => {
   });
 });
 
+describe('kura get output', () => {
+  it('exits 1 when stdout is closed', async () => {
+    const closed = new Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const stderr = bufferStream();
+    const io: CommandIo = { stdout: closed, stderr: stderr.stream, env: process.env };
+    const args = ['--spc', exampleSpc, '--source', 'files', '--mount-dir', exampleMountDir];
+
+    const code = await main(['get', ...args, 'my-parameter'], io);
+
+    expect(code).toBe(1);
+    expect(stderr.bytes().toString('utf8')).toBe(
+      'kura get: writing the value to stdout failed (EPIPE)\n',
+    );
+  });
+});
+
 describe('kura get usage', () => {
   const usageCases: { args: string[]; env?: NodeJS.ProcessEnv; message: string }[] = [
     { args: [], message: 'one of --spc FILE, --secret-id ID or --parameter NAME is required' },
