@@ -13,7 +13,9 @@ import {
   parseQuery,
   requireParameter,
 } from '../limits.js';
-import { unlistedError } from './unlisted.js';
+import { type Resolution, type SecretSelector, secretSelectorOf } from '../listed-ids.js';
+import { refreshFile, requireFileStore } from './file-store.js';
+import { jmesPathFileError, unlistedError } from './unlisted.js';
 
 const parameters = ['secretId', 'versionId', 'versionStage', 'refreshNow'] as const;
 
@@ -46,77 +48,84 @@ export function secretValueBody(value: SecretValue): Record<string, unknown> {
   return body;
 }
 
-/** Returns the version fields the store sends for an object, so a read hits its cache entry. */
-function selectorOf(object: SpcObject): { versionId?: string; versionStage?: string } {
-  switch (object.selector.kind) {
-    case 'versionId':
-      return { versionId: object.selector.versionId };
-    case 'versionStage':
-      return { versionStage: object.selector.versionStage };
-    case 'versionIdAndStage':
-      return { versionId: object.selector.versionId, versionStage: object.selector.versionStage };
-    default:
-      return {};
+/** Describes a requested version for messages, such as `versionStage AWSPREVIOUS`. */
+function describeSecretSelector(selector: SecretSelector): string {
+  const parts: string[] = [];
+  if (selector.versionId !== undefined) {
+    parts.push(`versionId ${selector.versionId}`);
   }
+  if (selector.versionStage !== undefined) {
+    parts.push(`versionStage ${selector.versionStage}`);
+  }
+  return parts.length === 0 ? 'versionStage AWSCURRENT' : parts.join(' and ');
 }
 
 /**
- * Finds the SPC object `secretId` names. An id that matches no objectName or file name may be
- * the ARN or name of an object the SPC names the other way. So each object's cached value is
- * read once to learn them, and those reads hit the entries the store's load filled.
+ * Resolves `secretId` and the requested version against the SPC. An id that matches no
+ * objectName or file name may be the ARN or name of an object the SPC names the other way. So
+ * each object's cached value is read once to learn them, and those reads hit the entries the
+ * store's load filled. Returns undefined without an SPC.
  */
-async function findListedSecret(
+async function resolveListedSecret(
   context: RouteContext,
   secretId: string,
-): Promise<SpcObject | undefined> {
+  requested: SecretSelector,
+): Promise<Resolution | undefined> {
   const listed = context.listed;
   if (listed === undefined) {
     return undefined;
   }
-  const found = listed.findSecret(secretId);
-  if (found !== undefined || context.source === 'files' || context.store() === undefined) {
-    return found;
+  const resolution = listed.resolveSecret(secretId, requested);
+  if (
+    resolution.kind !== 'unlisted' ||
+    context.source === 'files' ||
+    context.store() === undefined
+  ) {
+    return resolution;
   }
 
   for (const object of listed.secretsManagerObjects) {
     try {
       const value = await context.cache.getSecretValue({
         secretId: object.objectName,
-        ...selectorOf(object),
+        ...secretSelectorOf(object),
       });
       listed.learnSecret(object, value.arn, value.name);
     } catch {
       // An object whose value cannot be read names nothing new; the store reports its error.
     }
   }
-  return listed.findSecret(secretId);
+  return listed.resolveSecret(secretId, requested);
 }
 
 /**
  * Builds the response from the mount dir's content under `--source files`, without an AWS call.
- * NOTE: only the fields a file contains are real. `ARN` is set only when the objectName is an ARN,
- * `VersionId` is the content hash and `VersionStages` is `["AWSCURRENT"]`.
+ * NOTE: only the fields a file contains are real. `ARN` is set only when the objectName is an
+ * ARN. `VersionId` is the SPC's versionId, else the store's keyed content hash. `VersionStages`
+ * is the SPC's stage, else `["AWSCURRENT"]`, and empty for an object pinned by versionId alone.
  */
 function fileSecretBody(context: RouteContext, object: SpcObject): Record<string, unknown> {
-  const store = context.store();
-  if (store === undefined) {
-    throw new HttpError(503, 'NotReadyException', 'the mount dir has not been read yet; retry');
-  }
+  const store = requireFileStore(context);
   const status = store.status(object.fileName);
   const content = store.getBytes(object.fileName);
+  const selector = secretSelectorOf(object);
   const body: Record<string, unknown> = {};
   if (object.objectName.startsWith('arn:')) {
     body.ARN = object.objectName;
   }
   body.Name = object.objectName;
-  body.VersionId = status.version;
+  body.VersionId = selector.versionId ?? status.version;
   const text = decodeUtf8(content);
   if (text === undefined) {
     body.SecretBinary = toBase64(content);
   } else {
     body.SecretString = text;
   }
-  body.VersionStages = ['AWSCURRENT'];
+  if (selector.versionStage !== undefined) {
+    body.VersionStages = [selector.versionStage];
+  } else {
+    body.VersionStages = selector.versionId === undefined ? ['AWSCURRENT'] : [];
+  }
   body.CreatedDate = formatEpochSeconds(new Date(status.lastRefreshAt));
   return body;
 }
@@ -141,21 +150,57 @@ export async function handleGetSecretValue(
   const versionId = optionalParameter(values, 'versionId');
   const versionStage = optionalParameter(values, 'versionStage');
   const refreshNow = parseBooleanParameter('refreshNow', values.get('refreshNow'));
+  const requested: SecretSelector = {
+    ...(versionId === undefined ? {} : { versionId }),
+    ...(versionStage === undefined ? {} : { versionStage }),
+  };
 
-  const object = await findListedSecret(context, secretId);
-  if (context.listed !== undefined && object === undefined && !context.allowUnlisted) {
-    throw unlistedError('secretId', secretId);
+  const resolution = await resolveListedSecret(context, secretId, requested);
+  let object: SpcObject | undefined;
+  let awsId = secretId;
+  switch (resolution?.kind) {
+    case 'listed':
+      object = resolution.object;
+      break;
+    case 'selectorNotListed':
+      if (context.source === 'files') {
+        throw new HttpError(
+          400,
+          'ResourceNotFoundException',
+          `the mount dir has no value of secretId "${secretId}" with ${describeSecretSelector(requested)}; ` +
+            'the SecretProviderClass lists other versions of it',
+        );
+      }
+      if (!context.allowUnlisted) {
+        throw unlistedError('secretId', secretId, describeSecretSelector(requested));
+      }
+      awsId = resolution.objectName;
+      break;
+    case 'jmesPath':
+      if (!context.allowUnlisted || context.source === 'files') {
+        throw jmesPathFileError('secretId', secretId);
+      }
+      break;
+    case 'unlisted':
+      if (!context.allowUnlisted) {
+        throw unlistedError('secretId', secretId);
+      }
+      break;
+    case undefined:
+      break;
   }
 
   if (context.source === 'files' && object !== undefined) {
+    if (refreshNow) {
+      await refreshFile(context, object.fileName);
+    }
     sendJson(res, 200, fileSecretBody(context, object));
     return;
   }
 
   const value = await context.cache.getSecretValue({
-    secretId: object?.objectName ?? secretId,
-    ...(versionId === undefined ? {} : { versionId }),
-    ...(versionStage === undefined ? {} : { versionStage }),
+    secretId: object?.objectName ?? awsId,
+    ...(object === undefined ? requested : secretSelectorOf(object)),
     refreshNow,
   });
   if (object !== undefined) {

@@ -1,7 +1,15 @@
 import type { ParameterValue } from '@kura/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parameterNameOf } from '../../src/listed-ids.js';
-import { FakeStore, parameterObject, testSpc } from '../support/fakes.js';
+import { splitNameSelector } from '../../src/routes/parameters.js';
+import {
+  FakeStore,
+  latestFlag,
+  parameterObject,
+  secondFlag,
+  testSpc,
+  twiceListedSpc,
+} from '../support/fakes.js';
 import { asJson, serveApp, type TestServer } from '../support/serve-app.js';
 
 let served: TestServer | undefined;
@@ -66,7 +74,9 @@ describe('GET /systemsmanager/parameters/get', () => {
 
   it.each([
     ['/systemsmanager/parameters/get', 'missing parameter name'],
-    ['/systemsmanager/parameters/get?name=a&version=1&label=x', 'not both'],
+    ['/systemsmanager/parameters/get?name=a&version=1&label=x', 'not several'],
+    ['/systemsmanager/parameters/get?name=a:1&version=1', 'not several'],
+    ['/systemsmanager/parameters/get?name=a:1:2', 'invalid name'],
     ['/systemsmanager/parameters/get?name=a&version=one', 'invalid version'],
     ['/systemsmanager/parameters/get?name=a&withDecryption=yes', 'invalid withDecryption'],
     ['/systemsmanager/parameters/get?name=a&secretId=b', 'unknown parameter'],
@@ -116,6 +126,83 @@ describe('GET /systemsmanager/parameters/get', () => {
       .then(asJson);
     expect(body.Parameter.Value).toBe('from-file');
     expect(served.cache.parameterCalls).toEqual([]);
+  });
+});
+
+describe('GET /systemsmanager/parameters/get with a selector', () => {
+  it('reads a :version or :label suffix of name as GetParameter does', async () => {
+    served = await serveApp();
+    served.cache.parameters.set('plain', { ...passwordParameter, name: 'plain' });
+    expect((await served.get('/systemsmanager/parameters/get?name=plain:1')).status).toBe(200);
+    expect((await served.get('/systemsmanager/parameters/get?name=plain:stable')).status).toBe(200);
+    expect(served.cache.parameterCalls).toEqual([
+      { name: 'plain', version: '1', withDecryption: false },
+      { name: 'plain', label: 'stable', withDecryption: false },
+    ]);
+  });
+
+  it('reads a listed file name with its own object selector', async () => {
+    served = await serveApp({ spc: twiceListedSpc });
+    served.cache.parameters.set('/app/flag', { ...passwordParameter, name: '/app/flag' });
+    for (const query of ['name=flag-v2', 'name=/app/flag&version=2', 'name=/app/flag:2']) {
+      const response = await served.get(`/systemsmanager/parameters/get?${query}`);
+      expect(response.status, query).toBe(200);
+    }
+    expect((await served.get('/systemsmanager/parameters/get?name=/app/flag')).status).toBe(200);
+    expect(served.cache.parameterCalls).toEqual([
+      { name: '/app/flag', version: '2', withDecryption: true },
+      { name: '/app/flag', version: '2', withDecryption: true },
+      { name: '/app/flag', version: '2', withDecryption: true },
+      { name: '/app/flag', withDecryption: true },
+    ]);
+  });
+
+  it('rejects a version no listed object has with 403', async () => {
+    served = await serveApp({ spc: twiceListedSpc });
+    const response = await served.get('/systemsmanager/parameters/get?name=/app/flag&version=5');
+    expect(response.status).toBe(403);
+    const body = await response.json().then(asJson);
+    expect(body.id).toBe('/app/flag');
+    expect(body.message).toContain('version 5');
+    expect(served.cache.parameterCalls).toEqual([]);
+  });
+
+  it('answers ParameterVersionNotFound under --source files', async () => {
+    served = await serveApp({ spc: twiceListedSpc, source: 'files' });
+    const store = new FakeStore(served.cache);
+    store.put(latestFlag, 'latest', { source: 'files' });
+    store.put(secondFlag, 'second', { source: 'files' });
+    served.app.setStore(store);
+
+    const second = await (await served.get('/systemsmanager/parameters/get?name=/app/flag:2'))
+      .json()
+      .then(asJson);
+    expect(second.Parameter.Value).toBe('second');
+    expect(second.Parameter.Version).toBe(2);
+    expect(second.Parameter.Selector).toBe(':2');
+
+    const response = await served.get('/systemsmanager/parameters/get?name=/app/flag&version=7');
+    expect(response.status).toBe(400);
+    expect((await response.json().then(asJson)).__type).toBe('ParameterVersionNotFound');
+    expect(served.cache.parameterCalls).toEqual([]);
+  });
+});
+
+describe('splitNameSelector', () => {
+  it('splits a version, a label and an ARN suffix', () => {
+    expect(splitNameSelector('/app/db:3')).toEqual({ name: '/app/db', selector: { version: '3' } });
+    expect(splitNameSelector('plain:prod')).toEqual({ name: 'plain', selector: { label: 'prod' } });
+    expect(splitNameSelector('arn:aws:ssm:us-east-1:111122223333:parameter/app/db:4')).toEqual({
+      name: 'arn:aws:ssm:us-east-1:111122223333:parameter/app/db',
+      selector: { version: '4' },
+    });
+  });
+
+  it('keeps a name without a suffix', () => {
+    expect(splitNameSelector('arn:aws:ssm:us-east-1:111122223333:parameter/app/db')).toEqual({
+      name: 'arn:aws:ssm:us-east-1:111122223333:parameter/app/db',
+      selector: {},
+    });
   });
 });
 

@@ -9,10 +9,14 @@ import { formatEpochSeconds } from '../../src/routes/secrets-manager.js';
 import {
   arnSecretObject,
   binaryObject,
+  currentPassword,
   FakeStore,
+  jsonSecret,
+  previousPassword,
   secretObject,
   secretValue,
   testSpc,
+  twiceListedSpc,
 } from '../support/fakes.js';
 import { asJson, serveApp, type TestServer } from '../support/serve-app.js';
 
@@ -222,6 +226,136 @@ describe('GET /secretsmanager/get', () => {
     await served.get('/secretsmanager/get?secretId=my-secret');
     const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toContain('kura_cache_lookups_total{result="hit"} 1');
+  });
+});
+
+describe('GET /secretsmanager/get on an id listed twice', () => {
+  async function serveTwiceListed(allowUnlisted = false): Promise<TestServer> {
+    const server = await serveApp({ spc: twiceListedSpc, allowUnlisted });
+    server.cache.secrets.set('db-pass', secretValue('db-pass', 'current'));
+    return server;
+  }
+
+  it('reads a file name with its own object selector', async () => {
+    served = await serveTwiceListed();
+    const response = await served.get('/secretsmanager/get?secretId=db-pass-prev');
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls).toEqual([
+      { secretId: 'db-pass', versionStage: 'AWSPREVIOUS', refreshNow: false },
+    ]);
+  });
+
+  it('reads the objectName without a selector as the current object', async () => {
+    served = await serveTwiceListed();
+    expect((await served.get('/secretsmanager/get?secretId=db-pass')).status).toBe(200);
+    expect(
+      (await served.get('/secretsmanager/get?secretId=db-pass&versionStage=AWSCURRENT')).status,
+    ).toBe(200);
+    expect(served.cache.secretCalls).toEqual([
+      { secretId: 'db-pass', refreshNow: false },
+      { secretId: 'db-pass', refreshNow: false },
+    ]);
+  });
+
+  it('reads the objectName with a listed stage as that object', async () => {
+    served = await serveTwiceListed();
+    const response = await served.get(
+      '/secretsmanager/get?secretId=db-pass&versionStage=AWSPREVIOUS',
+    );
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls).toEqual([
+      { secretId: 'db-pass', versionStage: 'AWSPREVIOUS', refreshNow: false },
+    ]);
+  });
+
+  it('rejects a selector no listed object has with 403', async () => {
+    served = await serveTwiceListed();
+    const response = await served.get('/secretsmanager/get?secretId=db-pass&versionId=nonexistent');
+    expect(response.status).toBe(403);
+    const body = await response.json().then(asJson);
+    expect(body.__type).toBe('UnlistedIdException');
+    expect(body.id).toBe('db-pass');
+    expect(body.message).toContain('versionId nonexistent');
+    expect(served.cache.secretCalls).toEqual([]);
+  });
+
+  it('sends an unlisted selector to AWS with allowUnlisted', async () => {
+    served = await serveTwiceListed(true);
+    const response = await served.get('/secretsmanager/get?secretId=db-pass-prev&versionId=v9');
+    expect(response.status).toBe(200);
+    expect(served.cache.secretCalls).toEqual([
+      { secretId: 'db-pass', versionId: 'v9', refreshNow: false },
+    ]);
+  });
+
+  it('points a jmesPath file name to /objects', async () => {
+    served = await serveTwiceListed();
+    const response = await served.get('/secretsmanager/get?secretId=jpw');
+    expect(response.status).toBe(403);
+    const body = await response.json().then(asJson);
+    expect(body.message).toContain('jmesPath');
+    expect(body.message).toContain('GET /objects/');
+    expect(served.cache.secretCalls).toEqual([]);
+  });
+
+  describe('under --source files', () => {
+    async function serveFiles(): Promise<{ server: TestServer; store: FakeStore }> {
+      const server = await serveApp({ spc: twiceListedSpc, source: 'files' });
+      const store = new FakeStore(server.cache);
+      store.put(currentPassword, 'current-bytes', { version: 'hash-current', source: 'files' });
+      store.put(previousPassword, 'previous-bytes', { version: 'hash-prev', source: 'files' });
+      store.put(jsonSecret, '{"password":"p"}', { source: 'files' });
+      server.app.setStore(store);
+      return { server, store };
+    }
+
+    it('serves each version from its own file', async () => {
+      const { server } = await serveFiles();
+      served = server;
+      const current = await (await served.get('/secretsmanager/get?secretId=db-pass'))
+        .json()
+        .then(asJson);
+      expect(current.SecretString).toBe('current-bytes');
+      expect(current.VersionStages).toEqual(['AWSCURRENT']);
+      expect(current.VersionId).toBe('hash-current');
+
+      const byFile = await (await served.get('/secretsmanager/get?secretId=db-pass-prev'))
+        .json()
+        .then(asJson);
+      expect(byFile.SecretString).toBe('previous-bytes');
+      expect(byFile.VersionStages).toEqual(['AWSPREVIOUS']);
+
+      const byStage = await (
+        await served.get('/secretsmanager/get?secretId=db-pass&versionStage=AWSPREVIOUS')
+      )
+        .json()
+        .then(asJson);
+      expect(byStage.SecretString).toBe('previous-bytes');
+      expect(served.cache.secretCalls).toEqual([]);
+    });
+
+    it('answers ResourceNotFoundException for an unlisted selector', async () => {
+      const { server } = await serveFiles();
+      served = server;
+      const response = await served.get(
+        '/secretsmanager/get?secretId=db-pass&versionId=nonexistent',
+      );
+      expect(response.status).toBe(400);
+      const body = await response.json().then(asJson);
+      expect(body.__type).toBe('ResourceNotFoundException');
+      expect(body.message).toContain('versionId nonexistent');
+      expect(served.cache.secretCalls).toEqual([]);
+    });
+
+    it('rereads the file on refreshNow', async () => {
+      const { server, store } = await serveFiles();
+      served = server;
+      const response = await served.get(
+        '/secretsmanager/get?secretId=db-pass-prev&refreshNow=true',
+      );
+      expect(response.status).toBe(200);
+      expect(store.refreshed).toEqual(['db-pass-prev']);
+    });
   });
 });
 

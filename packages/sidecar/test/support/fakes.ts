@@ -2,12 +2,12 @@
  * In-memory stand-ins for the SDK's `SecretsCache` and `SecretStore`, so the HTTP app is tested
  * over real sockets without AWS. The integration tests under test/ use the real ones on moto.
  */
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   type ChangeEvent,
   type GetParameterInput,
   type GetSecretValueInput,
+  hashContent,
   KuraAwsNotFoundError,
   KuraNotFoundError,
   type ObjectStatus,
@@ -82,10 +82,6 @@ export class FakeCache implements SecretsCache {
   close(): void {}
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** A store whose objects the test sets; `emit` sends store events. */
 export class FakeStore extends EventEmitter implements SecretStore {
   readonly contents = new Map<string, { status: ObjectStatus; content: Uint8Array }>();
@@ -105,7 +101,7 @@ export class FakeStore extends EventEmitter implements SecretStore {
         objectName: object.objectName,
         objectType: object.objectType,
         version: 'v1',
-        hash: sha256(bytes),
+        hash: hashContent(bytes),
         lastRefreshAt: '2026-01-01T00:00:00.000Z',
         stale: false,
         source: 'aws',
@@ -159,7 +155,12 @@ export class FakeStore extends EventEmitter implements SecretStore {
     this.emit('change', event);
   }
 
-  async refresh(): Promise<void> {}
+  /** Names passed to `refresh`, in order. */
+  readonly refreshed: (string | undefined)[] = [];
+
+  async refresh(name?: string): Promise<void> {
+    this.refreshed.push(name);
+  }
 
   async close(): Promise<void> {}
 }
@@ -208,6 +209,49 @@ export const testSpc: SecretProviderClass = {
   objects: [secretObject, arnSecretObject, parameterObject, binaryObject],
   secretObjects: [],
   warnings: [],
+};
+
+/** The current version of `db-pass`. */
+export const currentPassword = spcObject(0, {
+  objectName: 'db-pass',
+  objectType: 'secretsmanager',
+  fileName: 'db-pass',
+});
+/** The AWSPREVIOUS version of the same secret, under its own file name. */
+export const previousPassword = spcObject(1, {
+  objectName: 'db-pass',
+  objectType: 'secretsmanager',
+  objectAlias: 'db-pass-prev',
+  fileName: 'db-pass-prev',
+  selector: { kind: 'versionStage', versionStage: 'AWSPREVIOUS' },
+});
+/** A JSON secret with a jmesPath file `jpw`. */
+export const jsonSecret = spcObject(2, {
+  objectName: 'json-secret',
+  objectType: 'secretsmanager',
+  fileName: 'json-secret',
+  jmesPath: [{ path: 'password', objectAlias: 'jpw', fileName: 'jpw', filePermission: 0o644 }],
+});
+/** The latest version of `/app/flag`. */
+export const latestFlag = spcObject(3, {
+  objectName: '/app/flag',
+  objectType: 'ssmparameter',
+  fileName: '_app_flag',
+});
+/** Version 2 of the same parameter, under its own file name. */
+export const secondFlag = spcObject(4, {
+  objectName: '/app/flag',
+  objectType: 'ssmparameter',
+  objectAlias: 'flag-v2',
+  fileName: 'flag-v2',
+  selector: { kind: 'ssmVersion', version: '2' },
+});
+
+/** An SPC that lists one secret and one parameter twice, with different selectors. */
+export const twiceListedSpc: SecretProviderClass = {
+  ...testSpc,
+  name: 'twice-listed',
+  objects: [currentPassword, previousPassword, jsonSecret, latestFlag, secondFlag],
 };
 
 export function secretValue(name: string, secretString: string): SecretValue {
