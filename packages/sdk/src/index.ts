@@ -7,6 +7,7 @@ export { type LoadObjectsOptions, loadObjects } from './aws/load-objects.js';
 export type * from './aws/types.js';
 export type { BackoffPolicy } from './cache/backoff.js';
 export { type Clock, systemClock, type TimerHandle } from './cache/clock.js';
+export { hashContent } from './cache/content.js';
 export { openSecretStore } from './cache/secret-store.js';
 export { createSecretsCache } from './cache/secrets-cache.js';
 export type * from './cache/types.js';

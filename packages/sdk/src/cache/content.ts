@@ -1,5 +1,5 @@
-/** The bytes a cached value stands for, and their hash for change detection. */
-import { createHash } from 'node:crypto';
+/** The bytes a cached value stands for, and their keyed hash for change detection. */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { ParameterValue, SecretValue } from '../aws/types.js';
 
 const encoder = new TextEncoder();
@@ -18,7 +18,18 @@ export function contentOf(value: SecretValue | ParameterValue): Uint8Array {
   return encoder.encode(value.value);
 }
 
-/** Returns the hex SHA-256 of `content`. */
+/**
+ * Key of `hashContent`, made once per process. A plain SHA-256 of a short secret would let
+ * anyone who sees the hash (in a log, `/objects` or an ETag) test guesses offline. Under a key
+ * that never leaves the process, hashes still compare equal within the process and reveal
+ * nothing outside it.
+ */
+const hashKey = randomBytes(32);
+
+/**
+ * Returns the hex HMAC-SHA-256 of `content` under this process's random key. Equal content
+ * gives equal hashes within one process only, so never store or compare them across processes.
+ */
 export function hashContent(content: Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+  return createHmac('sha256', hashKey).update(content).digest('hex');
 }

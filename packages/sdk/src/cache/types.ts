@@ -20,9 +20,12 @@ export interface ObjectStatus {
   fileName: string;
   objectName: string;
   objectType: ObjectType;
-  /** Secrets Manager VersionId or Parameter Store version number; from files: the content hash. */
+  /** Secrets Manager VersionId or Parameter Store version number; from files: the content `hash`. */
   version: string;
-  /** Hex SHA-256 of the current content. */
+  /**
+   * Keyed hash of the current content (HMAC-SHA-256 under a random key made once per process),
+   * so it reveals nothing about the value. Comparable within one process only.
+   */
   hash: string;
   /** Wall-clock time of the last successful refresh, ISO 8601. */
   lastRefreshAt: string;
@@ -113,7 +116,7 @@ export interface SecretStore {
   getBytes(name: string): Uint8Array;
   /** Returns the content parsed as JSON. Throws `KuraNotJsonError` when it is not JSON. */
   getJson<T = unknown>(name: string): T;
-  /** Status of one object by file name or objectName, with its content hash. */
+  /** Status of one object by file name or objectName, with its keyed content hash. */
   status(name: string): ObjectStatus;
   /** Returns the status of every file, in SPC order, each object followed by its jmesPath files. Never a value. */
   objects(): ObjectStatus[];

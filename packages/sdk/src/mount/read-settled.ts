@@ -2,10 +2,10 @@
  * Reads one file of a mount dir until two reads `settleMs` apart agree, so a file caught while
  * a writer truncates or replaces it is never taken as a value.
  */
-import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { hashContent } from '../cache/content.js';
 import { KuraMountError } from '../errors.js';
 import {
   describeError,
@@ -67,9 +67,9 @@ export async function readFileOnce(realDir: string, fileName: string): Promise<F
   }
 }
 
-/** Builds a MountFile, hashing its content. */
+/** Builds a MountFile, hashing its content with the process's keyed hash. */
 export function toMountFile(fileName: string, content: Uint8Array, mode: number): MountFile {
-  const hash = createHash('sha256').update(content).digest('hex');
+  const hash = hashContent(content);
   return { fileName, content, hash, mode };
 }
 

@@ -5,7 +5,7 @@ export interface MountFile {
   /** Relative, `/`-separated name, as an object's file name. */
   fileName: string;
   content: Uint8Array;
-  /** Hex SHA-256 of `content`. */
+  /** Keyed hash of `content` (HMAC-SHA-256 under a per-process key); comparable within one process only. */
   hash: string;
   /** Mode bits of the link target, such as `0o400`. */
   mode: number;

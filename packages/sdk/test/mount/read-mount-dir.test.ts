@@ -2,6 +2,7 @@ import { chmod, mkdir, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { hashContent } from '../../src/cache/content.js';
 import { KuraMountError } from '../../src/errors.js';
 import { isProviderTempName } from '../../src/mount/list-visible-files.js';
 import { readMountDir } from '../../src/mount/read-mount-dir.js';
@@ -37,15 +38,18 @@ describe('readMountDir', () => {
     expect(files.get('password')?.mode).toBe(0o400);
   });
 
-  it('hashes the content with SHA-256', async () => {
+  it('hashes the content with the keyed hash', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'password'), 'abc');
+    await writeFile(join(dir, 'same'), 'abc');
 
     const files = await readMountDir(dir, { settleMs: 1 });
 
-    expect(files.get('password')?.hash).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
+    const hash = files.get('password')?.hash;
+    expect(hash).toBe(hashContent(new TextEncoder().encode('abc')));
+    expect(hash).toBe(files.get('same')?.hash);
+    // The plain SHA-256 of "abc" would let a reader of the hash test guesses offline.
+    expect(hash).not.toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
   it('skips .. entries and provider temp files', async () => {

@@ -2,8 +2,12 @@
  * kura's own object API: `GET /objects` (status of every SPC object, never values) and
  * `GET /objects/{file name}` (the bytes the mount file would hold, with an ETag).
  */
-import { createHash } from 'node:crypto';
-import type { ObjectStatus, SecretProviderClass, SecretStore } from '@kura/sdk';
+import {
+  hashContent,
+  type ObjectStatus,
+  type SecretProviderClass,
+  type SecretStore,
+} from '@kura/sdk';
 import type { RouteContext } from '../context.js';
 import { HttpError, type Request, type Response, sendBytes, sendEmpty, sendJson } from '../http.js';
 import { parseQuery } from '../limits.js';
@@ -27,7 +31,10 @@ function requireStore(context: RouteContext): SecretStore {
   return store;
 }
 
-/** Picks the public fields of a status. The content hash stays out of listings. */
+/**
+ * Picks the public fields of a status. The `hash` field stays out of listings; `version` under
+ * files is that keyed hash, which reveals nothing about the value.
+ */
 function describe(status: ObjectStatus): Record<string, unknown> {
   return {
     fileName: status.fileName,
@@ -106,9 +113,10 @@ export function handleGetObject(
   }
 
   // The ETag is hashed from the bytes sent, not read from the status, so a refresh between
-  // the two reads cannot pair new bytes with the old ETag.
+  // the two reads cannot pair new bytes with the old ETag. The hash is keyed per process, so a
+  // restart changes every ETag and the tag tells nothing about the value.
   const content = store.getBytes(fileName);
-  const etag = `"${createHash('sha256').update(content).digest('hex')}"`;
+  const etag = `"${hashContent(content)}"`;
   const headers = { ETag: etag, 'X-Kura-Version': store.status(fileName).version };
   if (matchesEtag(req.headers['if-none-match'], etag)) {
     sendEmpty(res, 304, headers);
