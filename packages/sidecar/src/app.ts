@@ -53,6 +53,12 @@ export interface App {
   setStore(store: SecretStore): void;
   /** Marks responses `Connection: close` and ends event streams, for a graceful stop. */
   beginShutdown(): void;
+  /**
+   * Stops logging once the server has closed every connection: requests still waiting on AWS
+   * fail when the stop aborts their calls, and their clients are gone, so those failures are
+   * not logged after kura's last line.
+   */
+  finishShutdown(): void;
   readonly metrics: Metrics;
 }
 
@@ -129,6 +135,7 @@ export function createApp(options: AppOptions): App {
   const maxUrlLength = options.maxUrlLength ?? 4096;
   let store: SecretStore | undefined;
   let shuttingDown = false;
+  let finished = false;
   /** Responses not finished yet, so a stop can mark them `Connection: close`. */
   const active = new Set<Response>();
 
@@ -155,6 +162,10 @@ export function createApp(options: AppOptions): App {
   }
 
   function fail(res: Response, route: RouteName, error: unknown): void {
+    if (finished) {
+      res.destroy();
+      return;
+    }
     const httpError = toHttpError(error);
     const status = httpError.status;
     if (error instanceof KuraAwsError) {
@@ -267,6 +278,9 @@ export function createApp(options: AppOptions): App {
         }
       }
       events.close();
+    },
+    finishShutdown() {
+      finished = true;
     },
   };
 }

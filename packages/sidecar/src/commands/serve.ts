@@ -178,12 +178,14 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
   }
 
   const metrics = createMetrics();
+  // The cache does not close a source it was given, so the stop closes it.
+  const awsSource = instrumentAwsSource(
+    createAwsSource({ requestTimeoutMs: config.awsTimeoutMs }),
+    metrics,
+  );
   const cache = createSecretsCache({
     ...(region === undefined ? {} : { region }),
-    source: instrumentAwsSource(
-      createAwsSource({ requestTimeoutMs: config.awsTimeoutMs }),
-      metrics,
-    ),
+    source: awsSource,
     refreshIntervalMs: config.refreshIntervalMs,
   });
   const app = createApp({
@@ -209,6 +211,7 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
       `kura serve: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,
     );
     cache.close();
+    awsSource.close();
     return ExitCode.failed;
   }
 
@@ -223,9 +226,14 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
   await stopSignal;
   let exitCode: number = ExitCode.ok;
   try {
+    // server.stop() resolves once every connection is closed, at the latest after
+    // --shutdown-timeout-ms. Requests still waiting on AWS then have no client, so their calls
+    // are aborted: destroying the SDK clients destroys their sockets, and the calls reject.
     await server.stop();
+    app.finishShutdown();
     await loader?.close();
     cache.close();
+    awsSource.close();
   } catch (error) {
     logger.error({ error: describeError(error) }, 'stop failed');
     exitCode = ExitCode.failed;

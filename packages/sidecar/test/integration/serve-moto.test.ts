@@ -503,6 +503,35 @@ describe('kura serve without an SPC', () => {
     }
   });
 
+  it('aborts a stuck AWS call on SIGTERM and exits 0', async () => {
+    const secretName = uniqueName('kura-serve-stuck');
+    await seeder.createSecret(secretName, seededValue('stuck'));
+    proxy.resetCounts();
+    // The AWS call would wait far past the shutdown timeout without the abort.
+    proxy.setFault('secretsmanager.GetSecretValue', { kind: 'delay', ms: 25_000 }, { times: 1 });
+    const serve = await runServe(['--aws-timeout-ms', '60000', '--shutdown-timeout-ms', '300'], {
+      ...motoEnvironment(proxy.url),
+      KURA_TOKEN: 'stuck-token',
+    });
+    try {
+      const inFlight = fetch(`${serve.url}/secretsmanager/get?secretId=${secretName}`, {
+        headers: { 'x-aws-parameters-secrets-token': 'stuck-token' },
+      }).catch((error: unknown) => error);
+      await expect.poll(() => proxy.counts('secretsmanager.GetSecretValue')).toBe(1);
+      serve.child.kill('SIGTERM');
+
+      expect(await serve.exited).toBe(0);
+      expect(await inFlight).toBeInstanceOf(Error);
+      const lines = serve.stdout().trim().split('\n');
+      expect(lines.at(-1)).toContain('kura serve stopped');
+      expect(serve.stdout()).toContain('closing connections still open');
+      expect(serve.stdout()).not.toContain('AWS call failed');
+    } finally {
+      proxy.clearFaults();
+      await stopAndKeepOutput(serve);
+    }
+  });
+
   it('exits 1 on an invalid SecretProviderClass', async () => {
     const spcPath = join(dir, 'invalid.yaml');
     await writeFile(spcPath, spcYaml('us-east-1', '- objectName: "x"\n  objectType: "ssm"'));
