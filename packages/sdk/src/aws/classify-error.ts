@@ -204,7 +204,8 @@ export function toKuraAwsError(error: unknown, context: AwsCallContext): KuraAws
 
   const status = fields.httpStatus === undefined ? '' : `, HTTP ${fields.httpStatus}`;
   const requestId = fields.requestId === undefined ? '' : `, request id ${fields.requestId}`;
-  const reason = foreignMessage ? `: ${foreignMessage}` : '';
+  // AWS messages often end with a period; drop it so the advice does not follow "..".
+  const reason = foreignMessage ? `: ${foreignMessage.trim().replace(/\.+$/, '')}` : '';
   const advice = adviceFor(errorClass, context);
   const message =
     `${describeSubject(context)} failed with ${fields.awsCode}${status}${requestId}${reason}` +

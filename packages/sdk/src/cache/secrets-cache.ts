@@ -70,6 +70,7 @@ export class SharedSecretsCache implements SecretsCache {
   }
 
   async getSecretValue(input: GetSecretValueInput): Promise<SecretValue> {
+    requireId('getSecretValue', 'secretId', input.secretId);
     const request: SecretRequest = {
       service: 'secretsmanager',
       region: this.#regionOf(input.region, 'secretId', input.secretId),
@@ -82,6 +83,7 @@ export class SharedSecretsCache implements SecretsCache {
   }
 
   async getParameter(input: GetParameterInput): Promise<ParameterValue> {
+    requireId('getParameter', 'name', input.name);
     if (input.version !== undefined && input.label !== undefined) {
       throw new KuraConfigError(
         `getParameter: parameter ${input.name} has both version (${input.version}) and label (${input.label}); set only one of them`,
@@ -447,4 +449,13 @@ function toKuraError(error: unknown, request: CacheRequest): KuraError {
     false,
     { cause: error },
   );
+}
+
+/** Rejects an empty or non-string id before any AWS call, naming the method and field. */
+function requireId(method: string, field: string, id: unknown): void {
+  if (typeof id !== 'string' || id.trim() === '') {
+    throw new KuraConfigError(
+      `${method}: ${field} is empty; give the name or ARN to read, such as ${field}: 'prod/db'`,
+    );
+  }
 }

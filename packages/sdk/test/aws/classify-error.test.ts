@@ -129,6 +129,19 @@ describe('toKuraAwsError', () => {
     expect(error.details.requestId).toBe('request-2');
   });
 
+  it('joins the AWS message and the advice with one period', () => {
+    const sdkError = new ResourceNotFoundException({
+      message: "Secrets Manager can't find the specified secret.",
+      $metadata: { httpStatusCode: 400, requestId: 'request-3' },
+    });
+
+    const error = toKuraAwsError(sdkError, context);
+
+    expect(error.message).toContain('the specified secret. Check the name');
+    expect(error.message).not.toContain('..');
+    expect(error.message).not.toContain('  ');
+  });
+
   it('leaves out a parse error of a 2xx response', () => {
     const secret = 'hunter2-do-not-leak';
     const parseError = Object.assign(

@@ -26,6 +26,16 @@ afterEach(() => {
 });
 
 describe('createSecretsCache', () => {
+  it('rejects an empty id before any AWS call', async () => {
+    const { source, cache } = setUp();
+    await expect(cache.getSecretValue({ secretId: '' })).rejects.toThrow(KuraConfigError);
+    await expect(cache.getSecretValue({ secretId: '' })).rejects.toThrow('secretId is empty');
+    await expect(cache.getParameter({ name: '' })).rejects.toThrow(KuraConfigError);
+    await expect(cache.getParameter({ name: ' ' })).rejects.toThrow('name is empty');
+    expect(source.calls.GetSecretValue).toBe(0);
+    expect(source.parameterCalls).toEqual([]);
+  });
+
   it('makes one AWS call for 100 concurrent first reads', async () => {
     const { source, cache } = setUp();
     source.putSecret('app/db', 'pw-1');
