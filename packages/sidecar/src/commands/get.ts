@@ -69,9 +69,10 @@ Options with --secret-id and --parameter:
 
   -h, --help             print this help
 
-A flag wins over its variable. Exactly one of --spc, --secret-id and --parameter is given; when
-none is, the one of KURA_SPC, KURA_SECRET_ID and KURA_PARAMETER that is set picks the form, and
-variables of the other forms are ignored.
+A flag wins over its variable. Give exactly one of --spc, --secret-id and --parameter.
+Without any of them, exactly one of KURA_SPC, KURA_SECRET_ID and KURA_PARAMETER must be set,
+and it picks the form. Each form reads only its own variables, and a flag of another form is
+an error.
 AWS credentials come from the default chain (environment, web identity, EKS Pod Identity,
 container and instance roles, profiles); AWS_ENDPOINT_URL overrides the endpoint.
 
@@ -304,6 +305,11 @@ function resolveObjectRequest(
   if (flags.json !== undefined) {
     throw new UsageError(
       '--json applies only with --secret-id or --parameter, because --spc prints the file content as is',
+    );
+  }
+  if (flags.region !== undefined) {
+    throw new UsageError(
+      '--region applies only with --secret-id or --parameter, because --spc reads the region of the SecretProviderClass',
     );
   }
   if (positionals.length !== 1 || positionals[0] === '') {

@@ -189,6 +189,24 @@ describe('kura get --spc', () => {
     expect(run.stderr).toContain(missing);
   });
 
+  it('exits 1 for a file missing from the mount dir', async () => {
+    const emptyDir = await tempDir();
+
+    const run = await get([
+      '--spc',
+      exampleSpc,
+      '--source',
+      'files',
+      '--mount-dir',
+      emptyDir,
+      'my-parameter',
+    ]);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout.length).toBe(0);
+    expect(run.stderr).toContain('my-parameter');
+  });
+
   it('exits 1 for an invalid SPC', async () => {
     const spc = await writeSpc(['- objectName: "x"', '  objectType: "ssm"']);
 
@@ -431,6 +449,7 @@ describe('kura get usage', () => {
     { args: ['--spc', 'a.yaml'], message: 'exactly one NAME' },
     { args: ['--spc', 'a.yaml', 'n', 'm'], message: 'exactly one NAME' },
     { args: ['--spc', 'a.yaml', '--json', 'n'], message: '--json applies only' },
+    { args: ['--spc', 'a.yaml', '--region', 'us-west-2', 'n'], message: '--region applies only' },
     { args: ['--spc', 'a.yaml', '--source', 'disk', 'n'], message: 'aws, files or auto' },
     { args: ['--spc', 'a.yaml', '--version', '1', 'n'], message: '--version applies only' },
     {
