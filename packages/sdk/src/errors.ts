@@ -45,12 +45,20 @@ export function formatSpecProblem(problem: SpecProblem): string {
   return `${where.join(': ')}: ${problem.message}`;
 }
 
-/** The SecretProviderClass breaks one or more rules; `problems` lists every one. */
+/**
+ * The SecretProviderClass breaks one or more rules; `problems` lists every one, and `warnings`
+ * what the parser would also have warned about, which often explains an error (a misspelt
+ * parameter name beside a missing parameter).
+ */
 export class KuraSpecError extends KuraError {
   static override readonly code = 'KURA_SPEC_INVALID';
   readonly problems: readonly SpecProblem[];
+  readonly warnings: readonly SpecProblem[];
 
-  constructor(problems: readonly SpecProblem[], options?: KuraErrorOptions) {
+  constructor(
+    problems: readonly SpecProblem[],
+    options?: KuraErrorOptions & { warnings?: readonly SpecProblem[] },
+  ) {
     const lines = problems.map(formatSpecProblem);
     const summary =
       lines.length === 1
@@ -58,6 +66,7 @@ export class KuraSpecError extends KuraError {
         : `invalid SecretProviderClass (${lines.length} problems):\n${lines.join('\n')}`;
     super(summary, options);
     this.problems = problems;
+    this.warnings = options?.warnings ?? [];
   }
 }
 

@@ -32,13 +32,30 @@ export function decodeObjectsList(
   if (text === undefined) {
     collector.error(
       field,
-      'objects is missing; list the secrets and parameters to read, such as objects: |\n  - objectName: "my-secret"\n    objectType: "secretsmanager"',
+      'objects is missing; list the secrets and parameters to read under objects: |, one item per object starting with - objectName: "my-secret" and with objectType: "secretsmanager" or "ssmparameter"',
     );
     return undefined;
   }
 
   const document = parseDocument(text, { version: '1.1', merge: false, uniqueKeys: false });
   const syntaxError = document.errors[0];
+  if (syntaxError?.code === 'MULTIPLE_DOCS') {
+    const line = syntaxError.linePos?.[0]?.line;
+    const where = line === undefined ? '' : ` (line ${line} of the objects string)`;
+    collector.error(
+      field,
+      `objects holds several YAML documents separated by a --- line${where}, and the AWS provider reads only the first; remove the --- line so that all objects form one list`,
+    );
+    return undefined;
+  }
+  const tabLine = text.split(/\r?\n/).findIndex((line) => /^ *\t/.test(line));
+  if (syntaxError !== undefined && tabLine !== -1) {
+    collector.error(
+      field,
+      `objects is not valid YAML: line ${tabLine + 1} of the objects string is indented with a tab, and tabs are not allowed for indentation in YAML; indent with spaces`,
+    );
+    return undefined;
+  }
   if (syntaxError !== undefined) {
     const position = syntaxError.linePos?.[0];
     const where =

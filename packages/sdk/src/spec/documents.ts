@@ -90,16 +90,37 @@ export function readSpcDocuments(text: string, source: string): SpcDocument[] {
   return found;
 }
 
+function qualifiedName(document: SpcDocument): string {
+  return `${document.namespace}/${document.name ?? '(no name)'}`;
+}
+
+function listDocuments(documents: readonly SpcDocument[]): string {
+  return documents
+    .map((document) => `${qualifiedName(document)} (document ${document.position + 1})`)
+    .join(', ');
+}
+
+/** Returns the documents `spcName` names: `NAME` in any namespace, or `NAMESPACE/NAME`. */
+function findNamed(documents: readonly SpcDocument[], spcName: string): SpcDocument[] {
+  const slash = spcName.indexOf('/');
+  if (slash === -1) {
+    return documents.filter((document) => document.name === spcName);
+  }
+  const namespace = spcName.slice(0, slash);
+  const name = spcName.slice(slash + 1);
+  return documents.filter((document) => document.namespace === namespace && document.name === name);
+}
+
 /**
- * Picks the SecretProviderClass to use: the only one, or the one named `spcName`. Throws
- * KuraSpecReadError when there is none, several without `spcName`, or none of that name.
+ * Picks the SecretProviderClass to use: the only one, or the one named `spcName` (`NAME` or
+ * `NAMESPACE/NAME`). Throws KuraSpecReadError when there is none, several without `spcName`,
+ * none of that name, or several of that name.
  */
 export function selectSpcDocument(
   documents: readonly SpcDocument[],
   source: string,
   spcName: string | undefined,
 ): SpcDocument {
-  const names = documents.map((document) => document.name ?? '(no name)').join(', ');
   if (documents.length === 0) {
     throw new KuraSpecReadError(
       `${source}: no SecretProviderClass found; the file needs a document with kind: ${spcKind}`,
@@ -108,20 +129,31 @@ export function selectSpcDocument(
   }
 
   if (spcName !== undefined && spcName !== '') {
-    const named = documents.find((document) => document.name === spcName);
-    if (named === undefined) {
+    const named = findNamed(documents, spcName);
+    const [first, ...others] = named;
+    if (first === undefined) {
       throw new KuraSpecReadError(
-        `${source}: no SecretProviderClass named ${spcName}; the file contains: ${names}`,
+        `${source}: no SecretProviderClass named ${spcName}; the file contains: ${listDocuments(documents)}`,
         { source },
       );
     }
-    return named;
+    if (others.length > 0) {
+      const sameName = named.every((document) => qualifiedName(document) === qualifiedName(first));
+      const fix = sameName
+        ? `kubectl apply keeps only the last one; remove or rename the others`
+        : 'choose one as NAMESPACE/NAME';
+      throw new KuraSpecReadError(
+        `${source}: ${named.length} SecretProviderClasses match ${spcName}: ${listDocuments(named)}; ${fix}`,
+        { source },
+      );
+    }
+    return first;
   }
 
   const [only, ...others] = documents;
   if (only === undefined || others.length > 0) {
     throw new KuraSpecReadError(
-      `${source}: ${documents.length} SecretProviderClasses found (${names}); choose one by name (--spc-name or spcName)`,
+      `${source}: ${documents.length} SecretProviderClasses found (${listDocuments(documents)}); choose one with --spc-name or spcName, as NAME or NAMESPACE/NAME`,
       { source },
     );
   }

@@ -111,13 +111,44 @@ export function decodeStruct<Name extends string>(
 }
 
 /**
+ * Warns when YAML 1.1 read an unquoted value as a boolean, number or null whose Go text
+ * differs from what was written: `n` becomes "false", `010` becomes "8", `1_000` becomes "1000".
+ */
+function warnYamlConversion(
+  value: GoYamlValue,
+  text: string,
+  field: string,
+  context: FieldContext,
+): void {
+  if (
+    value.kind !== 'bool' &&
+    value.kind !== 'int' &&
+    value.kind !== 'float' &&
+    value.kind !== 'null'
+  ) {
+    return;
+  }
+  if (value.source === '' || value.source === text) {
+    return;
+  }
+  const used = text === '' ? 'an empty value' : `"${text}"`;
+  context.collector.warn(
+    `${context.path}.${field}`,
+    `${field}: ${value.source} is read by YAML 1.1 as ${describeGoYamlValue(value)}, so the AWS provider uses ${used}; if you meant the text ${value.source}, quote it: ${field}: "${value.source}"`,
+    context.object,
+  );
+}
+
+/**
  * Reads a string field as Go does (numbers and booleans become their text, null becomes
- * empty). Records an error and returns undefined for a list or a map.
+ * empty), and warns when that text differs from what was written. Records an error and
+ * returns undefined for a list or a map.
  */
 export function readStringField(
   value: GoYamlValue | undefined,
   field: string,
   context: FieldContext,
+  options: { warnConversion?: boolean } = {},
 ): string | undefined {
   if (value === undefined) {
     return undefined;
@@ -129,6 +160,10 @@ export function readStringField(
       `${field} must be a string, not ${describeGoYamlValue(value)}`,
       context.object,
     );
+    return undefined;
+  }
+  if (options.warnConversion !== false) {
+    warnYamlConversion(value, text, field, context);
   }
   return text;
 }

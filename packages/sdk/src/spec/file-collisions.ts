@@ -1,7 +1,8 @@
 /**
  * Rejects two entries that write the same file. The AWS provider rejects a reused objectAlias
  * and some repeats of one objectName. kura rejects every pair whose final file names are equal
- * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both rules.
+ * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both rules, and
+ * a file that another file's path needs as a directory, which the writer could not create.
  */
 import type { SpcObject } from './model.js';
 import type { ProblemCollector } from './problems.js';
@@ -59,7 +60,37 @@ function explainCollision(file: ProducedFile, earlier: ProducedFile): string {
   return `file name ${file.fileName} is also written by ${describe(earlier)}, so one would overwrite the other; set a different objectAlias`;
 }
 
-/** Records an error for every file whose final name an earlier entry already writes. */
+function locationOf(file: ProducedFile) {
+  return { index: file.object.index, objectName: file.object.objectName };
+}
+
+/**
+ * Records an error for every nested file name whose parent directory is another entry's file,
+ * such as `a` and `a/b` with `pathTranslation: "False"`: one of the two cannot be written.
+ */
+function checkDirectoryClashes(
+  files: ReadonlyMap<string, ProducedFile>,
+  collector: ProblemCollector,
+): void {
+  for (const [fileName, file] of files) {
+    const segments = fileName.split('/');
+    for (let length = 1; length < segments.length; length += 1) {
+      const parent = files.get(segments.slice(0, length).join('/'));
+      if (parent === undefined) continue;
+      collector.error(
+        fieldOf(file),
+        `file name ${fileName} needs a directory ${parent.fileName}, but ${describe(parent)} writes a file of that name; set an objectAlias on one of them so that neither name is a directory of the other`,
+        locationOf(file),
+      );
+      break;
+    }
+  }
+}
+
+/**
+ * Records an error for every file whose final name an earlier entry already writes, and for
+ * every file whose directory is another entry's file.
+ */
 export function checkFileCollisions(
   objects: readonly SpcObject[],
   collector: ProblemCollector,
@@ -71,9 +102,7 @@ export function checkFileCollisions(
       seen.set(file.fileName, file);
       continue;
     }
-    collector.error(fieldOf(file), explainCollision(file, earlier), {
-      index: file.object.index,
-      objectName: file.object.objectName,
-    });
+    collector.error(fieldOf(file), explainCollision(file, earlier), locationOf(file));
   }
+  checkDirectoryClashes(seen, collector);
 }

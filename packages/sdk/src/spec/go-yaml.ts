@@ -39,8 +39,9 @@ export interface GoYamlEntry {
 export class GoYamlConversionError extends Error {}
 
 /**
- * Maximum number of nodes one conversion visits, aliases expanded. It stops alias bombs, where
- * each anchor contains ten aliases of the previous one. A real manifest has a few hundred nodes.
+ * Maximum number of nodes one conversion visits through aliases. It stops alias bombs, where
+ * each anchor contains ten aliases of the previous one. Nodes outside aliases do not count, so
+ * a long plain list is never rejected; its size is bounded by the text itself.
  */
 const maxNodes = 100_000;
 
@@ -289,13 +290,15 @@ function mergeInto(entries: Map<string, GoYamlValue>, merged: GoYamlValue): void
 function convertNode(
   node: unknown,
   document: Document,
-  budget: { nodes: number },
+  budget: { nodes: number; inAlias: boolean },
   depth: number,
 ): GoYamlValue {
-  budget.nodes += 1;
+  if (budget.inAlias) {
+    budget.nodes += 1;
+  }
   if (budget.nodes > maxNodes) {
     throw new GoYamlConversionError(
-      `the YAML expands to more than ${maxNodes} nodes; use fewer aliases`,
+      `the aliases (*name) expand to more than ${maxNodes} nodes; use fewer aliases or copy the values`,
     );
   }
   if (depth > 64) {
@@ -306,7 +309,13 @@ function convertNode(
   }
   if (isAlias(node)) {
     const target = (node as Alias).resolve(document);
-    return convertNode(target, document, budget, depth + 1);
+    const outer = budget.inAlias;
+    budget.inAlias = true;
+    try {
+      return convertNode(target, document, budget, depth + 1);
+    } finally {
+      budget.inAlias = outer;
+    }
   }
   if (isScalar(node)) {
     return convertScalar(node);
@@ -341,7 +350,7 @@ function convertNode(
  * input that expands past the node budget.
  */
 export function toGoYamlValue(node: unknown, document: Document): GoYamlValue {
-  return convertNode(node, document, { nodes: 0 }, 0);
+  return convertNode(node, document, { nodes: 0, inAlias: false }, 0);
 }
 
 /** Names a value's YAML kind for messages: "a list", "a map", "the number 384". */

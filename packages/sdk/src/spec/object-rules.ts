@@ -42,7 +42,7 @@ export function readFilePermission(
   if (value === undefined) {
     return '';
   }
-  const text = readStringField(value, field, context);
+  const text = readStringField(value, field, context, { warnConversion: false });
   if (text === undefined || text === '') {
     return text;
   }
@@ -53,10 +53,14 @@ export function readFilePermission(
   const at = `${context.path}.${field}`;
   if (value.kind === 'int' || value.kind === 'float') {
     const written = value.source;
-    const digits = written.replace(/^0o/i, '').padStart(4, '0');
+    const octal = written.replace(/^0o/i, '');
+    const digits = /^[0-7]{1,4}$/.test(octal) ? octal.padStart(4, '0') : '0640';
+    const reason = /^0[0-7]|^0o/i.test(written)
+      ? 'YAML 1.1 reads a leading 0 as octal'
+      : 'an unquoted value is a number, not a string';
     context.collector.error(
       at,
-      `${field}: ${written} is read as ${describeGoYamlValue(value)} (YAML 1.1 reads a leading 0 as octal), so it is not four octal digits; quote it: ${field}: "${digits}"`,
+      `${field}: ${written} is read as ${describeGoYamlValue(value)} (${reason}), so it is not four octal digits; write four octal digits as a quoted string, such as ${field}: "${digits}"`,
       context.object,
     );
   } else {

@@ -69,7 +69,12 @@ export function checkObjectName(
     });
     return result;
   }
-  if (arn !== undefined && region !== undefined && arn.region !== region) {
+  if (arn !== undefined && arn.region === '') {
+    result.errors.push({
+      field: 'objectName',
+      message: `the ARN ${objectName} has no region (the part after ${arn.service || 'the service'} is empty); write the full ARN with its region, such as arn:aws:secretsmanager:${region ?? 'us-east-1'}:111122223333:secret:my-secret-AbCdEf`,
+    });
+  } else if (arn !== undefined && region !== undefined && arn.region !== region) {
     // A failover ARN usually names the primary region by mistake, so moving failoverRegion
     // there would only clash with region.
     const fix =
@@ -78,7 +83,7 @@ export function checkObjectName(
         : `use the ARN of the copy in ${region}`;
     result.errors.push({
       field: 'objectName',
-      message: `the ARN names region ${arn.region || '(none)'}, but it is read from ${regionField} ${region}; ${fix}`,
+      message: `the ARN names region ${arn.region}, but it is read from ${regionField} ${region}; ${fix}`,
     });
   }
 

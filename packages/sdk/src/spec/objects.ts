@@ -111,6 +111,14 @@ export function resolveObject(
     );
   }
 
+  if (resolvedType === 'ssmparameter' && objectVersion !== '' && !/^[0-9]+$/.test(objectVersion)) {
+    rules.collector.warn(
+      `${path}.objectVersion`,
+      `objectVersion ${objectVersion} is not a number; SSM parameter versions are numbers, and the AWS provider requests ${objectName}:${objectVersion}, which SSM reads as a label. Write objectVersionLabel: "${objectVersion}" for a label, or a version number such as objectVersion: "1"`,
+      object,
+    );
+  }
+
   const fileName = computeFileName(objectName, objectAlias, rules.pathTranslation);
   if (objectName !== '' || objectAlias !== '') {
     checkObjectFileName(fileName, objectAlias === '' ? 'objectName' : 'objectAlias', context);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { KuraSpecError, KuraSpecReadError } from '../errors.js';
 import { decodeObjectsList } from './decode-objects.js';
 import { entryValue, readSpcDocuments, selectSpcDocument } from './documents.js';
+import { suggestFieldName } from './fields.js';
 import { checkFileCollisions } from './file-collisions.js';
 import type { GoYamlValue } from './go-yaml.js';
 import type { SecretProviderClass, SpcObject } from './model.js';
@@ -67,9 +68,11 @@ function checkSpec(spec: GoYamlValue | undefined, collector: ProblemCollector): 
   }
   for (const entry of spec.entries) {
     if (!specFields.includes(entry.key)) {
+      const suggestion = suggestFieldName(entry.key, specFields);
+      const hint = suggestion === undefined ? '' : `did you mean ${suggestion}? `;
       collector.warn(
         `spec.${entry.key}`,
-        `unknown field ${entry.key} is ignored; known fields: ${specFields.join(', ')}`,
+        `unknown field ${entry.key} is ignored; ${hint}known fields: ${specFields.join(', ')}`,
       );
     }
   }
@@ -148,7 +151,7 @@ export function parseSecretProviderClass(
     document.name === undefined ||
     parameters.region === undefined
   ) {
-    throw new KuraSpecError(collector.problems);
+    throw new KuraSpecError(collector.problems, { warnings: collector.warnings });
   }
   return {
     name: document.name,

@@ -5,6 +5,7 @@
  * driver only fails later, at sync time, so kura rejects any other name while parsing.
  */
 
+import { suggestFieldName } from './fields.js';
 import { listProducedFiles } from './file-collisions.js';
 import { describeGoYamlValue, type GoYamlValue } from './go-yaml.js';
 import type { SecretObject, SecretObjectData, SpcObject } from './model.js';
@@ -26,9 +27,11 @@ function warnUnknown(
 ): void {
   for (const entry of entries) {
     if (!known.includes(entry.key)) {
+      const suggestion = suggestFieldName(entry.key, known);
+      const hint = suggestion === undefined ? '' : `did you mean ${suggestion}? `;
       collector.warn(
         `${path}.${entry.key}`,
-        `unknown field ${entry.key} is ignored; known fields: ${known.join(', ')} (names are case-sensitive)`,
+        `unknown field ${entry.key} is ignored; ${hint}known fields: ${known.join(', ')} (names are case-sensitive)`,
       );
     }
   }
@@ -84,11 +87,13 @@ function explainUnknownObjectName(
   matches: readonly SpcObject[],
 ): string {
   if (matches.length > 1) {
-    const names = matches.map((object) => object.fileName).join(', ');
+    const names = [...new Set(matches.map((object) => object.fileName))].join(', ');
     return `objectName ${objectName} is the objectName of several objects (file names ${names}); write the file name of the one this key should hold`;
   }
-  const files = listProducedFiles(objects).map((file) => file.fileName);
-  return `objectName ${objectName} is not a file name this SecretProviderClass produces, so the CSI driver would fail to sync the Secret; write one of: ${files.join(', ')}`;
+  const files = [...new Set(listProducedFiles(objects).map((file) => file.fileName))];
+  const shown =
+    files.length > 20 ? [...files.slice(0, 20), `and ${files.length - 20} more`] : files;
+  return `objectName ${objectName} is not a file name this SecretProviderClass produces, so the CSI driver would fail to sync the Secret; write one of: ${shown.join(', ')}`;
 }
 
 function resolveData(

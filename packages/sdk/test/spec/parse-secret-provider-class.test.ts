@@ -435,7 +435,7 @@ const rejected: RejectedRow[] = [
     rule: 'unquoted octal filePermission',
     parts: { objects: ssm('p', '  filePermission: 0600') },
     fields: ['spec.parameters.objects[0].filePermission'],
-    message: 'quote it: filePermission: "0600"',
+    message: 'write four octal digits as a quoted string, such as filePermission: "0600"',
   },
   {
     rule: 'filePermission of three digits',
@@ -716,13 +716,13 @@ describe('selecting the SecretProviderClass', () => {
 
   it('rejects several without a name', () => {
     expect(() => parseSecretProviderClass(two, { env: emptyEnv })).toThrow(
-      /2 SecretProviderClasses found \(one, two\); choose one by name/,
+      /2 SecretProviderClasses found \(default\/one \(document 2\), default\/two \(document 3\)\); choose one/,
     );
   });
 
   it('rejects a name that is not there', () => {
     expect(() => parseSecretProviderClass(two, { spcName: 'three', env: emptyEnv })).toThrow(
-      /no SecretProviderClass named three; the file contains: one, two/,
+      /no SecretProviderClass named three; the file contains: default\/one \(document 2\), default\/two \(document 3\)/,
     );
   });
 
@@ -806,5 +806,281 @@ describe('readSecretProviderClass', () => {
       column: 1,
       message: `${file}:3:1: invalid YAML: All mapping items must start at the same column`,
     });
+  });
+});
+
+function specErrorOf(parts: ManifestParts, env: NodeJS.ProcessEnv = emptyEnv): KuraSpecError {
+  try {
+    parse(parts, env);
+  } catch (error) {
+    if (error instanceof KuraSpecError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a KuraSpecError');
+}
+
+const noTranslation = 'region: "us-east-1"\npathTranslation: "False"';
+
+describe('file and directory clashes', () => {
+  it.each([
+    ['a file and a nested object', `${ssm('a')}\n${ssm('/a/b')}`, 'object 0 (a)', 1],
+    ['a nested object first', `${ssm('/a/b/c')}\n${ssm('a/b')}`, 'object 1 (a/b)', 0],
+    [
+      'a jmesPath alias',
+      `${secret('s', '  jmesPath:\n    - {path: u, objectAlias: d/u}')}\n${ssm('d')}`,
+      'object 1 (d)',
+      0,
+    ],
+  ])('rejects %s', (_case, objects, other, nestedIndex) => {
+    const problems = problemsOf({ parameters: noTranslation, objects });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain('needs a directory');
+    expect(problems[0]?.message).toContain(other);
+    expect(problems[0]?.objectIndex).toBe(nestedIndex);
+  });
+
+  it('accepts siblings in one directory', () => {
+    const spc = parse({ parameters: noTranslation, objects: `${ssm('/a/b')}\n${ssm('/a/c')}` });
+
+    expect(fileNames(spc)).toEqual(['a/b', 'a/c']);
+  });
+});
+
+describe('jmesPath checks while parsing', () => {
+  const withPath = (path: string) =>
+    secret('s', `  jmesPath:\n    - path: ${JSON.stringify(path)}\n      objectAlias: out`);
+
+  it.each([
+    ['a.', 'after the dot'],
+    ['foo(a)', 'foo() is not a JMESPath function'],
+    ['to_strin(a)', 'did you mean to_string?'],
+    ['to_string(a, b)', 'to_string() takes 1 argument, not 2'],
+    ['to_string(a b)', 'to_string() takes 1 argument, not 2'],
+    ['merge()', 'at least 1 argument'],
+    ['sort_by(a, b)', 'must be an expression reference'],
+    ['&a', 'allowed only as the expression argument'],
+    ['to_string(&a)', 'allowed only as the expression argument'],
+    ['@(a)', 'only a function name'],
+    ['a[::0]', 'step of 0'],
+    ['`{bad}`', 'not valid JSON'],
+    ['`1e400`', 'not valid JSON'],
+    ["'a\\'", 'never closed'],
+    ['a ||', 'incomplete'],
+    ['a{b: c}', 'unexpected {'],
+    ['a[-]', 'not an integer'],
+    ['"a"(b)', 'cannot be quoted'],
+  ])('rejects %s', (path, reason) => {
+    const [problem] = problemsOf({ objects: withPath(path) });
+
+    expect(problem?.field).toBe('spec.parameters.objects[0].jmesPath[0].path');
+    expect(problem?.message).toContain(reason);
+    expect(problem?.message).not.toMatch(/Unexpected token type|Cannot read properties|NaN/);
+  });
+
+  it.each(['a ||', 'abs(', 'a[0', 'to_string(&a)', 'foo(a)'])(
+    'suggests no quoting for %s',
+    (path) => {
+      const [problem] = problemsOf({ objects: withPath(path) });
+
+      expect(problem?.message).not.toContain('must be quoted');
+      expect(problem?.message).not.toContain('write path:');
+    },
+  );
+
+  it('suggests quoting a key with a dash', () => {
+    const [problem] = problemsOf({ objects: withPath('db.api-key') });
+
+    expect(problem?.message).toContain(`write path: 'db."api-key"'`);
+  });
+
+  it.each([
+    'to_string(a,)',
+    "'ab",
+    '{a: b c: d}',
+    'sort_by(items, &name)[0].v',
+    'a[?b==`1`].c | [0]',
+    'not_null(a, b, c)',
+    'map(&a, b)',
+  ])('accepts %s as go-jmespath does', (path) => {
+    expect(parse({ objects: withPath(path) }).objects[0]?.jmesPath[0]?.path).toBe(path);
+  });
+});
+
+describe('warnings beside errors', () => {
+  it('carries the warnings of an invalid SecretProviderClass', () => {
+    const error = specErrorOf({
+      parameters: 'Region: "us-east-1"',
+      objects: '- objectName: first\n  objectTyp: ssmparameter',
+    });
+
+    expect(error.problems.map((problem) => problem.field)).toEqual([
+      'spec.parameters.region',
+      'spec.parameters.objects[0].objectType',
+    ]);
+    expect(error.warnings.map((warning) => warning.message)).toEqual([
+      expect.stringContaining('did you mean region?'),
+      expect.stringContaining('did you mean objectType?'),
+    ]);
+  });
+
+  it('suggests a spec field close to a known one', () => {
+    const spc = parseSecretProviderClass(
+      spcManifest({ objects: ssm('p') }).replace(
+        '  provider: aws',
+        '  provider: aws\n  secretObject: []',
+      ),
+      { env: emptyEnv },
+    );
+
+    expect(spc.warnings[0]?.message).toContain('did you mean secretObjects?');
+  });
+});
+
+describe('YAML 1.1 conversions', () => {
+  it.each([
+    ['objectAlias', 'n', 'false'],
+    ['objectAlias', 'yes', 'true'],
+    ['objectAlias', 'on', 'true'],
+    ['objectAlias', 'y', 'true'],
+    ['objectVersion', '010', '8'],
+    ['objectVersion', '1_000', '1000'],
+    ['objectVersion', '0x1F', '31'],
+    ['objectAlias', '.inf', '+Inf'],
+    ['objectVersion', '1.0', '1'],
+  ])('warns that %s: %s becomes %s', (field, written, used) => {
+    const spc = parse({ objects: secret('s', `  ${field}: ${written}`) });
+    const warning = spc.warnings.find((entry) => entry.field.endsWith(`.${field}`));
+
+    expect(warning?.message).toContain(`${field}: ${written} is read by YAML 1.1`);
+    expect(warning?.message).toContain(`uses "${used}"`);
+    expect(warning?.message).toContain(`quote it: ${field}: "${written}"`);
+  });
+
+  it.each([
+    ['objectVersion', '5'],
+    ['objectAlias', '"n"'],
+    ['objectAlias', 'name'],
+  ])('does not warn for %s: %s', (field, written) => {
+    const spc = parse({ objects: secret('s', `  ${field}: ${written}`) });
+
+    expect(spc.warnings).toEqual([]);
+  });
+});
+
+describe('messages', () => {
+  it('explains a multi-document objects string', () => {
+    const [problem] = problemsOf({ objects: `${ssm('a')}\n---\n${ssm('b')}` });
+
+    expect(problem?.message).toContain('several YAML documents');
+    expect(problem?.message).toContain('remove the --- line');
+    expect(problem?.message).not.toMatch(/parseAllDocuments/);
+  });
+
+  it('explains a tab used as indentation', () => {
+    const [problem] = problemsOf({ objects: '- objectName: a\n\tobjectType: ssmparameter' });
+
+    expect(problem?.message).toContain('tabs are not allowed for indentation in YAML');
+    expect(problem?.message).toContain('line 2');
+  });
+
+  it.each(['arn:aws:secretsmanager::111122223333:secret:name', 'arn:aws:s3:::bucket'])(
+    'explains an ARN without a region: %s',
+    (name) => {
+      const [problem] = problemsOf({ objects: `- objectName: "${name}"` });
+
+      expect(problem?.message).toContain('has no region');
+      expect(problem?.message).toContain('arn:aws:secretsmanager:us-east-1:111122223333:secret:');
+      expect(problem?.message).not.toContain('region: ""');
+    },
+  );
+
+  it('explains filePermission 600 without a leading zero', () => {
+    const [problem] = problemsOf({ objects: ssm('p', '  filePermission: 600') });
+
+    expect(problem?.message).toContain('four octal digits as a quoted string');
+    expect(problem?.message).toContain('"0600"');
+    expect(problem?.message).not.toContain('leading 0');
+  });
+
+  it('accepts a long plain objects list', () => {
+    const objects = Array.from({ length: 20_000 }, (_, index) => ssm(`p${index}`)).join('\n');
+
+    expect(parse({ objects }).objects).toHaveLength(20_000);
+  });
+
+  it('still stops an alias bomb', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 8; level += 1) {
+      levels.push(
+        `a${level}: &a${level} [${Array(10)
+          .fill(`*a${level - 1}`)
+          .join(', ')}]`,
+      );
+    }
+    const objects = `- objectName: p\n  objectType: ssmparameter\n  extra:\n${levels.map((line) => `    ${line}`).join('\n')}`;
+
+    const [problem] = problemsOf({ objects });
+
+    expect(problem?.message).toContain('aliases');
+  });
+
+  it('cuts a long objectName in messages', () => {
+    const name = `arn:${'x'.repeat(100_000)}`;
+    const error = specErrorOf({ objects: `- objectName: "${name}"` });
+
+    expect(error.message.length).toBeLessThan(2_000);
+    expect(error.problems[0]?.message).toContain('(100004 characters)');
+  });
+
+  it('lists each secretObjects candidate once', () => {
+    const [problem] = problemsOf({
+      objects: `${secret('s', '  objectAlias: keystore.p12')}\n${secret('t', '  objectAlias: other')}`,
+      secretObjects:
+        '- secretName: "app"\n  type: Opaque\n  data:\n    - key: K\n      objectName: missing',
+    });
+
+    expect(problem?.message).toContain('write one of: keystore.p12, other');
+  });
+
+  it('warns that an SSM objectVersion that is not a number is read as a label', () => {
+    const spc = parse({ objects: ssm('p', '  objectVersion: "abc"') });
+
+    expect(spc.warnings[0]?.field).toBe('spec.parameters.objects[0].objectVersion');
+    expect(spc.warnings[0]?.message).toContain('objectVersionLabel: "abc"');
+  });
+});
+
+describe('choosing among SecretProviderClasses of one name', () => {
+  const inNamespace = (namespace: string | undefined, object: string) =>
+    spcManifest({ name: 't', objects: ssm(object) }).replace(
+      '  name: t\n',
+      namespace === undefined ? '  name: t\n' : `  name: t\n  namespace: ${namespace}\n`,
+    );
+
+  it('rejects two documents with one namespace and name', () => {
+    const text = `${inNamespace(undefined, 'first')}---\n${inNamespace(undefined, 'second')}`;
+
+    expect(() => parseSecretProviderClass(text, { spcName: 't', env: emptyEnv })).toThrow(
+      /default\/t \(document 1\), default\/t \(document 2\)/,
+    );
+  });
+
+  it('picks one by namespace and name', () => {
+    const text = `${inNamespace('default', 'first')}---\n${inNamespace('prod', 'second')}`;
+    const spc = parseSecretProviderClass(text, { spcName: 'prod/t', env: emptyEnv });
+
+    expect(spc.namespace).toBe('prod');
+    expect(fileNames(spc)).toEqual(['second']);
+  });
+
+  it('asks for the namespace when a name is in two namespaces', () => {
+    const text = `${inNamespace('default', 'first')}---\n${inNamespace('prod', 'second')}`;
+
+    expect(() => parseSecretProviderClass(text, { spcName: 't', env: emptyEnv })).toThrow(
+      /choose one as NAMESPACE\/NAME/,
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   writeMountDir,
 } from '@kura/sdk';
 import { type Command, type CommandIo, ExitCode } from './command.js';
+import { escapeControl } from './escape-control.js';
 
 const usage = `Usage: kura fetch --spc FILE --out DIR [--spc-name NAME] [--layout provider|atomic]
 
@@ -153,7 +154,7 @@ async function runFetch(args: string[], io: CommandIo): Promise<number> {
     return spc;
   }
   for (const warning of spc.warnings) {
-    io.stderr.write(`kura fetch: warning: ${formatSpecProblem(warning)}\n`);
+    io.stderr.write(`kura fetch: warning: ${escapeControl(formatSpecProblem(warning))}\n`);
   }
 
   let files: LoadedFile[];
@@ -180,7 +181,7 @@ async function runFetch(args: string[], io: CommandIo): Promise<number> {
 
   io.stdout.write(
     `wrote ${files.length} files to ${options.outDir} (layout ${options.layout}):\n${files
-      .map((file) => `  ${formatMode(file.filePermission)}  ${file.fileName}\n`)
+      .map((file) => `  ${formatMode(file.filePermission)}  ${escapeControl(file.fileName)}\n`)
       .join('')}`,
   );
   return ExitCode.ok;

@@ -14,8 +14,9 @@ import {
   type VersionSelector,
 } from '@kura/sdk';
 import { type Command, type CommandIo, ExitCode } from './command.js';
+import { escapeControl } from './escape-control.js';
 
-const usage = `Usage: kura validate --spc FILE [--spc-name NAME] [--json]
+const usage = `Usage: kura validate --spc FILE [--spc-name [NAMESPACE/]NAME] [--json]
 
 Reads the SecretProviderClass in FILE, checks it with the AWS provider's rules and kura's
 stricter ones, and prints the resolved objects (file name, objectType, objectName, selector,
@@ -24,9 +25,10 @@ region) and any warnings. No AWS call is made.
 Options:
   --spc FILE        manifest holding the SecretProviderClass; other documents in it
                     are skipped (env KURA_SPC; required)
-  --spc-name NAME   metadata.name of the SecretProviderClass to use when FILE holds
-                    several (env KURA_SPC_NAME; default: the only one)
-  --json            print the result as JSON on stdout (env KURA_VALIDATE_JSON=true;
+  --spc-name NAME   metadata.name, or NAMESPACE/NAME, of the SecretProviderClass to use
+                    when FILE holds several (env KURA_SPC_NAME; default: the only one)
+  --json            print the result as JSON on stdout, and for an invalid file
+                    {"errors":[...],"warnings":[...]} (env KURA_VALIDATE_JSON=true;
                     default: a table)
   -h, --help        print this help
 
@@ -34,7 +36,8 @@ The region comes from spec.parameters.region, else AWS_REGION, else AWS_DEFAULT_
 
 Exit codes:
   0  valid; the objects and any warnings are printed
-  1  invalid; one problem per line on stderr
+  1  invalid; one problem per line on stderr, then the warnings (with --json, both on
+     stdout)
   2  bad usage, an unreadable file, broken YAML (with line and column), or no matching
      SecretProviderClass
 `;
@@ -106,7 +109,7 @@ function formatSelector(selector: VersionSelector): string {
 }
 
 function formatWarning(warning: SpecWarning): string {
-  return `warning: ${formatSpecProblem(warning)}`;
+  return `warning: ${escapeControl(formatSpecProblem(warning))}`;
 }
 
 function toJsonObject(object: SpcObject, region: string) {
@@ -137,7 +140,7 @@ function renderJson(spc: SecretProviderClass): string {
 
 function renderTable(spc: SecretProviderClass): string {
   const header = ['FILE NAME', 'TYPE', 'OBJECT NAME', 'SELECTOR', 'REGION'];
-  const rows = spc.objects.flatMap((object) => [
+  const rawRows = spc.objects.flatMap((object) => [
     [
       object.fileName,
       object.objectType,
@@ -153,6 +156,7 @@ function renderTable(spc: SecretProviderClass): string {
       spc.region,
     ]),
   ]);
+  const rows = rawRows.map((row) => row.map(escapeControl));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
@@ -164,8 +168,23 @@ function renderTable(spc: SecretProviderClass): string {
   );
 
   const count = spc.objects.length === 1 ? '1 object' : `${spc.objects.length} objects`;
-  const summary = `${spc.namespace}/${spc.name}: ${count}, region ${spc.region}${spc.failoverRegion === undefined ? '' : `, failoverRegion ${spc.failoverRegion}`}`;
+  const summary = `${escapeControl(`${spc.namespace}/${spc.name}`)}: ${count}, region ${spc.region}${spc.failoverRegion === undefined ? '' : `, failoverRegion ${spc.failoverRegion}`}`;
   return [summary, '', ...lines, ...spc.warnings.map(formatWarning), ''].join('\n');
+}
+
+/** Prints the errors and the warnings of an invalid SecretProviderClass. */
+function reportInvalid(error: KuraSpecError, options: ValidateOptions, io: CommandIo): void {
+  if (options.json) {
+    const result = { errors: error.problems, warnings: error.warnings };
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const file = escapeControl(options.file);
+  const lines = [
+    ...error.problems.map((problem) => `${file}: ${escapeControl(formatSpecProblem(problem))}`),
+    ...error.warnings.map((warning) => `${file}: ${formatWarning(warning)}`),
+  ];
+  io.stderr.write(lines.map((line) => `${line}\n`).join(''));
 }
 
 async function runValidate(args: string[], io: CommandIo): Promise<number> {
@@ -185,14 +204,11 @@ async function runValidate(args: string[], io: CommandIo): Promise<number> {
     spc = await readSecretProviderClass(options.file, { spcName: options.spcName, env: io.env });
   } catch (error) {
     if (error instanceof KuraSpecReadError) {
-      io.stderr.write(`kura validate: ${error.message}\n`);
+      io.stderr.write(`kura validate: ${escapeControl(error.message)}\n`);
       return ExitCode.usage;
     }
     if (error instanceof KuraSpecError) {
-      const lines = error.problems.map(
-        (problem) => `${options.file}: ${formatSpecProblem(problem)}\n`,
-      );
-      io.stderr.write(lines.join(''));
+      reportInvalid(error, options, io);
       return ExitCode.failed;
     }
     throw error;

@@ -166,13 +166,14 @@ describe('kura validate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toBe(
       `${file}: default/app: spec.parameters.usePodIdentity: usePodIdentity: true is read as the boolean true, and Kubernetes accepts only strings in spec.parameters; quote it: usePodIdentity: "true"`,
     );
     expect(lines[1]).toContain('spec.parameters.region');
     expect(lines[2]).toContain('object 0 (db): spec.parameters.objects[0].filePermission');
     expect(lines[3]).toContain('object 0 (db): spec.parameters.objects[0].objectType');
+    expect(lines[4]).toContain(`${file}: warning: default/app: apiVersion`);
   });
 
   it('exits 2 with line and column for broken YAML', async () => {
@@ -215,6 +216,109 @@ describe('kura validate', () => {
     expect(stdout.text).toContain('KURA_SPC;');
     expect(stdout.text).toContain('KURA_SPC_NAME;');
     expect(stdout.text).toContain('KURA_VALIDATE_JSON');
+  });
+});
+
+const typoManifest = [
+  'apiVersion: secrets-store.csi.x-k8s.io/v1',
+  'kind: SecretProviderClass',
+  'metadata:',
+  '  name: app',
+  'spec:',
+  '  provider: aws',
+  '  parameters:',
+  '    Region: "us-east-1"',
+  '    objects: |',
+  '      - objectName: first',
+  '        objectTyp: ssmparameter',
+  '',
+].join('\n');
+
+describe('kura validate on invalid files', () => {
+  it('prints the warnings after the errors', async () => {
+    const file = await writeManifest(typoManifest);
+
+    const result = await run(['--spc', file]);
+
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toContain('spec.parameters.region: no region');
+    expect(lines[1]).toContain('objectType is missing');
+    expect(lines[2]).toContain(`${file}: warning: `);
+    expect(lines[2]).toContain('did you mean region?');
+    expect(lines[3]).toContain('did you mean objectType?');
+  });
+
+  it('prints errors and warnings as JSON with --json', async () => {
+    const file = await writeManifest(typoManifest);
+
+    const result = await run(['--spc', file, '--json']);
+
+    expect(result.code).toBe(1);
+    const output = JSON.parse(result.stdout) as {
+      errors: { field: string }[];
+      warnings: { field: string }[];
+    };
+    expect(output.errors.map((error) => error.field)).toEqual([
+      'spec.parameters.region',
+      'spec.parameters.objects[0].objectType',
+    ]);
+    expect(output.warnings.map((warning) => warning.field)).toEqual([
+      'spec.parameters.Region',
+      'spec.parameters.objects[0].objectTyp',
+    ]);
+  });
+
+  it('rejects a file and a directory of one name', async () => {
+    const file = await writeManifest(
+      typoManifest
+        .replace('Region: "us-east-1"', 'region: "us-east-1"\n    pathTranslation: "False"')
+        .replace(
+          '        objectTyp: ssmparameter',
+          '        objectType: ssmparameter\n      - objectName: /first/b\n        objectType: ssmparameter',
+        ),
+    );
+
+    const result = await run(['--spc', file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('file name first/b needs a directory first');
+  });
+
+  it('escapes control characters in the table and in messages', async () => {
+    const alias = String.raw`"evil\nwarning: all good\u001b[2J"`;
+    const file = await writeManifest(
+      typoManifest
+        .replace('Region', 'region')
+        .replace('objectTyp:', 'objectType:')
+        .concat(`        objectAlias: ${alias}\n`),
+    );
+
+    const result = await run(['--spc', file]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).toContain(String.raw`evil\nwarning: all good\u001b[2J`);
+    expect(
+      result.stdout.split('\n').filter((line) => line.startsWith('warning: all good')),
+    ).toEqual([]);
+  });
+
+  it('picks a SecretProviderClass by namespace and name', async () => {
+    const prod = typoManifest
+      .replace('Region', 'region')
+      .replace('objectTyp:', 'objectType:')
+      .replace('  name: app', '  name: app\n  namespace: prod')
+      .replace('objectName: first', 'objectName: second');
+    const file = await writeManifest(
+      `${typoManifest.replace('Region', 'region').replace('objectTyp:', 'objectType:')}---\n${prod}`,
+    );
+
+    const result = await run(['--spc', file, '--spc-name', 'prod/app']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('prod/app: 1 object');
+    expect(result.stdout).toContain('second');
   });
 });
 
