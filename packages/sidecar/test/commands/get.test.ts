@@ -178,6 +178,33 @@ describe('kura get --spc', () => {
     expect(run.stderr).toContain('KURA_NOT_FOUND');
   });
 
+  it('exits 1 for an objectName of several objects', async () => {
+    const spc = await writeSpc([
+      '- objectName: "encryption-key"',
+      '  objectType: "secretsmanager"',
+      '  objectAlias: "current-key"',
+      '  objectVersionLabel: "AWSCURRENT"',
+      '- objectName: "encryption-key"',
+      '  objectType: "secretsmanager"',
+      '  objectAlias: "previous-key"',
+      '  objectVersionLabel: "AWSPREVIOUS"',
+    ]);
+    const mountDir = await tempDir();
+    await writeFile(join(mountDir, 'current-key'), 'key-2');
+    await writeFile(join(mountDir, 'previous-key'), 'key-1');
+    const args = ['--spc', spc, '--source', 'files', '--mount-dir', mountDir];
+
+    const ambiguous = await get([...args, 'encryption-key']);
+    const byFileName = await get([...args, 'previous-key']);
+
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stdout.length).toBe(0);
+    expect(ambiguous.stderr).toContain('current-key, previous-key');
+    expect(ambiguous.stderr).toContain('KURA_AMBIGUOUS_NAME');
+    expect(byFileName.code).toBe(0);
+    expect(byFileName.stdout.toString('utf8')).toBe('key-1');
+  });
+
   it('exits 1 when an object of the SPC is missing in AWS', async () => {
     const missing = uniqueName('get-spc-missing');
     const spc = await writeSpc([`- objectName: "${missing}"`, '  objectType: "ssmparameter"']);
@@ -562,6 +589,29 @@ describe('kura get as a process', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(sha256(run.stdout)).toBe(binarySha256);
+  });
+
+  it('prints a string secret without a newline', async () => {
+    const name = uniqueName('get-process-string');
+    await seeder.createSecret(name, 'string-value');
+
+    const run = await getFromProcess(['--secret-id', name]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.toString('utf8')).toBe('string-value');
+  });
+
+  it('prints a parameter version', async () => {
+    const name = `/${uniqueName('get-process-parameter')}`;
+    await seeder.putParameter(name, 'value-1');
+    await seeder.putParameter(name, 'value-2');
+
+    const run = await getFromProcess(['--parameter', name, '--version', '1']);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.toString('utf8')).toBe('value-1');
   });
 
   it('exits 1 for an unknown name', async () => {
