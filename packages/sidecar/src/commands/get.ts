@@ -318,7 +318,7 @@ function resolveObjectRequest(
         ? 'none'
         : positionals.map((positional) => `"${positional}"`).join(' ');
     throw new UsageError(
-      `--spc takes exactly one NAME (a file name or objectName) after the options; found ${found}`,
+      `--spc takes exactly one NAME (a file name or objectName) after the options, but found ${found}`,
     );
   }
 
@@ -406,7 +406,7 @@ function resolveRequest(args: string[], env: NodeJS.ProcessEnv): GetRequest {
   }
   if (positionals.length > 0) {
     throw new UsageError(
-      `--${form.flag} takes the id as its value; remove the extra argument "${positionals[0]}"`,
+      `--${form.flag} takes the id as its value, so remove the extra argument "${positionals[0]}"`,
     );
   }
   return form.kind === 'secret'
@@ -447,15 +447,8 @@ async function readSecret(request: SecretRequest): Promise<Uint8Array | string> 
     if (request.json) {
       return `${JSON.stringify(secretValueBody(value))}\n`;
     }
-    if (value.secretBinary !== undefined) {
-      return value.secretBinary;
-    }
-    if (value.secretString !== undefined) {
-      return value.secretString;
-    }
-    throw new KuraError(
-      `GetSecretValue of secret ${request.secretId} in ${request.region} returned neither SecretString nor SecretBinary`,
-    );
+    // As in the store, a value with neither field is empty content.
+    return value.secretBinary ?? value.secretString ?? '';
   } finally {
     cache.close();
   }
