@@ -469,6 +469,7 @@ async function readParameter(request: ParameterRequest): Promise<string> {
   }
 }
 
+// NOTE: the first read of a store or cache is not retried, so one throttled call fails the command.
 function readValue(request: GetRequest, io: CommandIo): Promise<Uint8Array | string> {
   switch (request.kind) {
     case 'object':
