@@ -46,9 +46,9 @@ export function formatSpecProblem(problem: SpecProblem): string {
 }
 
 /**
- * The SecretProviderClass breaks one or more rules; `problems` lists every one, and `warnings`
- * what the parser would also have warned about, which often explains an error (a misspelt
- * parameter name beside a missing parameter).
+ * The SecretProviderClass breaks one or more rules, and `problems` lists every one. `warnings`
+ * lists what the parser also warns about, because a warning often explains an error, such as
+ * a misspelt parameter name beside a missing parameter.
  */
 export class KuraSpecError extends KuraError {
   static override readonly code = 'KURA_SPEC_INVALID';

@@ -53,6 +53,9 @@ function parseContent(content: Uint8Array, subject: ExtractSubject, paths: strin
  * with the global `JSON.stringify` in `to_string` and nowhere else, and it offers no way to
  * replace a function, so the global is swapped for the duration of this synchronous call.
  */
+// NOTE: jmespath.js still differs from go-jmespath in two rare cases. length() of a string
+// counts UTF-16 code units where Go counts code points (3, not 2, for "😀é"). Sorting orders
+// characters above U+FFFF by UTF-16 units where Go orders by bytes.
 function searchAsGo(document: unknown, expression: string): unknown {
   const stringify = JSON.stringify;
   JSON.stringify = marshalJsonAsGo as typeof JSON.stringify;

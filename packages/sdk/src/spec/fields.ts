@@ -14,7 +14,7 @@ function foldFieldName(name: string): string {
   return name.replaceAll('\u212a', 'k').replaceAll('\u017f', 's').toLowerCase();
 }
 
-/** Longest value, in characters, that messages quote whole. */
+/** Maximum length, in characters, of a value that messages quote whole. */
 export const maxQuotedLength = 200;
 
 /** Cuts a value quoted in a message to its first 200 characters, an ellipsis and its length. */

@@ -1,8 +1,8 @@
 /**
  * Rejects two entries that write the same file. The AWS provider rejects a reused objectAlias
  * and some repeats of one objectName. kura rejects every pair whose final file names are equal
- * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both rules, and
- * a file that another file's path needs as a directory, which the writer could not create.
+ * (`a/b` and `a_b`, or an alias equal to another object's name), which covers both rules. It
+ * also rejects a file that another file's path needs as a directory, which cannot be written.
  */
 import type { SpcObject } from './model.js';
 import type { ProblemCollector } from './problems.js';

@@ -122,7 +122,7 @@ function readUntil(expression: string, start: number, end: string): number {
 
 /**
  * Reads a raw string literal from just after its opening quote, step by step as go-jmespath's
- * `consumeRawStringLiteral` does: it stops at a closing quote or at the last character, and
+ * `consumeRawStringLiteral` does. It stops at a closing quote or at the last character. It
  * reports an unclosed literal only when it reads past the end (`'` alone or `'a\\'`).
  * Returns the index after the literal.
  */
@@ -170,8 +170,15 @@ function tokenize(expression: string): Token[] {
       while (/[0-9]/.test(expression[index] ?? '')) index += 1;
       push('number', expression.slice(start, index), start);
     } else if (char === '[') {
-      if (next === '?' || next === ']') index += 1;
-      push(next === '?' ? 'filter' : next === ']' ? 'flatten' : 'lbracket', '[', start);
+      if (next === '?') {
+        index += 1;
+        push('filter', '[?', start);
+      } else if (next === ']') {
+        index += 1;
+        push('flatten', '[]', start);
+      } else {
+        push('lbracket', '[', start);
+      }
     } else if (char === '"') {
       index = readUntil(expression, index, '"') + 1;
       const text = expression.slice(start, index);

@@ -165,8 +165,8 @@ function findProblem(expression: string): string | undefined {
 }
 
 /**
- * Returns why `expression` is not valid JMESPath as go-jmespath parses it, or calls a function
- * that cannot succeed, with a fix; undefined when it is valid.
+ * Checks an expression as go-jmespath parses it, and checks its function calls. Returns the
+ * problem with a fix, or undefined when the expression is valid.
  */
 export function checkJmesPath(expression: string): string | undefined {
   const problem = findProblem(expression);

@@ -1045,7 +1045,7 @@ describe('messages', () => {
     expect(problem?.message).toContain('write one of: keystore.p12, other');
   });
 
-  it('warns that an SSM objectVersion that is not a number is read as a label', () => {
+  it('warns about a non-numeric SSM objectVersion', () => {
     const spc = parse({ objects: ssm('p', '  objectVersion: "abc"') });
 
     expect(spc.warnings[0]?.field).toBe('spec.parameters.objects[0].objectVersion');
