@@ -1,8 +1,8 @@
 /**
  * The sidecar's HTTP app: a request handler for node:http, built without listening, so tests
  * can serve it on any server. The order of checks for every request: connection limit (429),
- * URL length (414), `X-Forwarded-For` (400), method (405), route (404), token (403), then the
- * route's own parameters (400).
+ * URL length (414), `X-Forwarded-For` (400), method (405), token (403, except on the health
+ * routes), route (404), then the route's own parameters (400).
  */
 import {
   KuraAwsError,
@@ -106,7 +106,8 @@ function findRoute(path: string): Route {
     const rest = path.slice(secretObjectsPrefix.length);
     return { name: 'secret_object', needsToken: true, rest };
   }
-  return { name: 'unknown', needsToken: false };
+  // An unknown path needs the token too, so a caller without it cannot probe which paths exist.
+  return { name: 'unknown', needsToken: true };
 }
 
 /**
@@ -198,13 +199,13 @@ export function createApp(options: AppOptions): App {
   async function dispatch(req: Request, res: Response, route: Route, query: string) {
     switch (route.name) {
       case 'ping':
-        return handlePing(query, res);
+        return handlePing(res);
       case 'healthz':
-        return handleHealthz(query, res);
+        return handleHealthz(res);
       case 'readyz':
-        return handleReadyz(context, query, res);
+        return handleReadyz(context, res);
       case 'metrics':
-        return handleMetrics(context, query, res);
+        return handleMetrics(context, res);
       case 'secretsmanager_get':
         return countLookup(() => handleGetSecretValue(context, query, res));
       case 'parameters_get':

@@ -107,7 +107,7 @@ export const serveOptions: readonly OptionSpec[] = [
     env: 'KURA_MOUNT_DIR',
     kind: 'string',
     placeholder: 'DIR',
-    help: 'CSI mount dir to read and watch (required with --source files)',
+    help: 'CSI mount dir to read and watch (required with --source files and --source auto)',
     defaultValue: undefined,
     defaultText: 'none',
   },
@@ -279,6 +279,9 @@ export function renderOptionsHelp(): string {
       (option.defaultValue === undefined ? 'none' : String(option.defaultValue));
     lines.push(`  ${flag}`);
     lines.push(`      ${option.help}.`);
+    if (option.kind === 'integer') {
+      lines.push(`      Range: ${option.min ?? 0} to ${option.max ?? Number.MAX_SAFE_INTEGER}.`);
+    }
     lines.push(`      Environment: ${option.env}. Default: ${defaultText}.`);
   }
   return lines.join('\n');
@@ -344,6 +347,11 @@ function readFlags(args: readonly string[]): Map<OptionSpec, string> {
       );
     }
 
+    if (values.has(option)) {
+      throw new KuraConfigError(
+        `${option.flag}: given more than once; give it once (it takes a single value)`,
+      );
+    }
     if (equals !== -1) {
       values.set(option, arg.slice(equals + 1));
     } else if (option.kind === 'boolean') {
@@ -396,6 +404,14 @@ function validate(config: ServeConfig): void {
   }
   if (config.spcName !== undefined && config.spcPath === undefined) {
     throw new KuraConfigError('--spc-name needs --spc FILE, the manifest to pick it from');
+  }
+  // Node's http.createServer rejects a headers timeout longer than the request timeout.
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new KuraConfigError(
+      `--headers-timeout-ms (${config.headersTimeoutMs}) is longer than --request-timeout-ms ` +
+        `(${config.requestTimeoutMs}); the headers are part of the request, so raise ` +
+        '--request-timeout-ms or lower --headers-timeout-ms',
+    );
   }
 }
 

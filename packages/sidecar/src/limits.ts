@@ -69,10 +69,14 @@ export function parseQuery(query: string, allowed: readonly string[]): Map<strin
     const name = decodeComponent(equals === -1 ? pair : pair.slice(0, equals));
     const value = equals === -1 ? '' : decodeComponent(pair.slice(equals + 1));
     if (!allowed.includes(name)) {
+      const takes =
+        allowed.length === 0
+          ? 'this endpoint takes no query parameters'
+          : `this endpoint takes ${allowed.join(', ')}`;
       throw new HttpError(
         400,
         'InvalidParameterException',
-        `unknown parameter "${name.slice(0, 100)}"; this endpoint takes ${allowed.join(', ')}`,
+        `unknown parameter "${name.slice(0, 100)}"; ${takes}`,
       );
     }
     if (values.has(name)) {

@@ -2,16 +2,20 @@
  * The server lifecycle: listen, the connection limit, header and request timeouts, and a
  * graceful stop that stops accepting, lets in-flight requests finish, then closes.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { App } from './app.js';
+import { splitTarget } from './http.js';
 import type { Logger } from './logger.js';
 
 export interface ServerOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** Connections served at once; requests on further connections get 429. */
+  /**
+   * Connections served at once; requests on further connections get 429, except health checks,
+   * which may use `healthCheckHeadroom` more.
+   */
   maxConnections: number;
   /** Maximum length of the request target, in bytes. The header size limit is raised to fit it. */
   maxUrlLength: number;
@@ -30,6 +34,15 @@ export interface RunningServer {
   /** Stops accepting, waits for in-flight requests (up to the shutdown timeout), closes. */
   stop(): Promise<void>;
 }
+
+/**
+ * Connections past `maxConnections` on which `/ping`, `/healthz` and `/readyz` are still served,
+ * so a liveness probe does not fail while clients hold every connection. The AWS Secrets Manager
+ * Agent (`validate_max_conn` in its server.rs) likewise allows `/ping` two more connections.
+ */
+export const healthCheckHeadroom = 2;
+
+const healthCheckPaths = new Set(['/ping', '/healthz', '/readyz']);
 
 /** Node's default request header size limit, in bytes. */
 const defaultMaxHeaderSize = 16_384;
@@ -55,8 +68,18 @@ export async function startServer(
   options: ServerOptions,
   logger: Logger,
 ): Promise<RunningServer> {
-  const overLimit = new WeakSet<Socket>();
+  /** Each connection's place in the count of open connections when it was accepted. */
+  const places = new WeakMap<Socket, number>();
   let open = 0;
+
+  function isOverLimit(req: IncomingMessage): boolean {
+    const place = places.get(req.socket) ?? 0;
+    if (place <= options.maxConnections) {
+      return false;
+    }
+    const isHealthCheck = healthCheckPaths.has(splitTarget(req).path);
+    return !isHealthCheck || place > options.maxConnections + healthCheckHeadroom;
+  }
 
   const server = createServer(
     {
@@ -68,7 +91,7 @@ export async function startServer(
       maxHeaderSize: Math.max(defaultMaxHeaderSize, options.maxUrlLength + 8_192),
     },
     (req, res) => {
-      if (overLimit.has(req.socket)) {
+      if (isOverLimit(req)) {
         app.rejectOverConnectionLimit(req, res);
         return;
       }
@@ -78,9 +101,7 @@ export async function startServer(
 
   server.on('connection', (socket: Socket) => {
     open += 1;
-    if (open > options.maxConnections) {
-      overLimit.add(socket);
-    }
+    places.set(socket, open);
     socket.once('close', () => {
       open -= 1;
     });

@@ -61,6 +61,13 @@ describe('app checks', () => {
     expect(text).toContain('kura_stale_objects');
   });
 
+  it('unknown path without the token gets 403', async () => {
+    served = await serveApp();
+    const response = await fetch(`${served.url}/nothing-here`);
+    expect(response.status).toBe(403);
+    expect((await response.json().then(asJson)).__type).toBe('InvalidTokenException');
+  });
+
   it('unknown path gets 404 JSON', async () => {
     served = await serveApp();
     const response = await served.get('/nothing-here');
@@ -116,10 +123,20 @@ describe('app checks', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
   });
 
-  it('unknown query parameter on health routes gets 400', async () => {
+  it('health routes ignore a query string', async () => {
     served = await serveApp();
-    const response = await fetch(`${served.url}/healthz?verbose=1`);
+    for (const path of ['/ping', '/healthz', '/readyz', '/metrics']) {
+      const response = await fetch(`${served.url}${path}?cache-buster=123&x`);
+      expect(response.status, path).toBe(200);
+    }
+  });
+
+  it('a query on /objects names no parameters', async () => {
+    served = await serveApp();
+    const response = await served.get('/objects?verbose=1');
     expect(response.status).toBe(400);
+    const message = (await response.json().then(asJson)).message;
+    expect(message).toContain('takes no query parameters');
   });
 
   it('rejections are logged without the presented token', async () => {

@@ -43,6 +43,14 @@ describe('resolveServeConfig', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
+  it('rejects conflicting timeouts from variables, naming both flags', () => {
+    const env = { KURA_HEADERS_TIMEOUT_MS: '40000' };
+    expect(() => resolveServeConfig([], env)).toThrow(/--headers-timeout-ms.*--request-timeout-ms/);
+    expect(resolveServeConfig(['--request-timeout-ms', '40000'], env).headersTimeoutMs).toBe(
+      40_000,
+    );
+  });
+
   it('accepts IPv6 loopback', () => {
     expect(resolveServeConfig(['--host', '::1'], {}).host).toBe('::1');
   });
@@ -56,6 +64,12 @@ describe('resolveServeConfig', () => {
     [['--source', 'files', '--spc', 'x.yaml'], /--source files needs --mount-dir/],
     [['--source', 'auto'], /--source auto needs --mount-dir/],
     [['--spc-name', 'a'], /--spc-name needs --spc/],
+    [['--port', '1', '--port', '2'], /--port: given more than once/],
+    [['--allow-unlisted', '--allow-unlisted=false'], /--allow-unlisted: given more than once/],
+    [
+      ['--request-timeout-ms', '100', '--headers-timeout-ms', '5000'],
+      /--headers-timeout-ms \(5000\) is longer than --request-timeout-ms \(100\)/,
+    ],
   ])('rejects %j', (args, message) => {
     expect(() => resolveServeConfig(args, {})).toThrow(KuraConfigError);
     expect(() => resolveServeConfig(args, {})).toThrow(message);
@@ -71,6 +85,14 @@ describe('renderOptionsHelp', () => {
     }
     expect(help).toContain('Default: 2773.');
     expect(help).toContain('in milliseconds');
+  });
+
+  it('states the range of every number option', () => {
+    const help = renderOptionsHelp();
+    expect(help).toContain('Range: 1000 to 86400000.');
+    expect(help).toContain('Range: 256 to 65536.');
+    expect(help).toContain('Range: 1 to 100000.');
+    expect(help).toContain('required with --source files and --source auto');
   });
 });
 

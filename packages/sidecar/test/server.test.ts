@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { SecretValue } from '@kura/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { healthCheckHeadroom } from '../src/server.js';
 import { secretValue } from './support/fakes.js';
 import { asJson, serveApp, type TestServer, testToken } from './support/serve-app.js';
 
@@ -24,26 +25,57 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
+/** GETs `path` on a connection of its own, so each request counts as one new connection. */
+function statusOnNewConnection(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('startServer', () => {
   it('answers 429 past the connection limit', async () => {
     served = await serveApp({ maxConnections: 2 });
     await openSocket(served.server.address.port);
     await openSocket(served.server.address.port);
-    const response = await fetch(`${served.url}/ping`);
+    const response = await fetch(`${served.url}/metrics`);
     expect(response.status).toBe(429);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect((await response.json().then(asJson)).__type).toBe('TooManyConnectionsException');
   });
 
+  it('keeps health checks reachable past the limit', async () => {
+    served = await serveApp({ maxConnections: 2 });
+    const port = served.server.address.port;
+    await openSocket(port);
+    await openSocket(port);
+    expect(await statusOnNewConnection(port, '/ping')).toBe(200);
+    expect(await statusOnNewConnection(port, '/healthz?probe=1')).toBe(200);
+    expect(await statusOnNewConnection(port, '/metrics')).toBe(429);
+  });
+
+  it('answers 429 to health checks past the headroom', async () => {
+    served = await serveApp({ maxConnections: 2 });
+    const port = served.server.address.port;
+    for (let held = 0; held < 2 + healthCheckHeadroom; held += 1) {
+      await openSocket(port);
+    }
+    expect(await statusOnNewConnection(port, '/ping')).toBe(429);
+  });
+
   it('serves again once connections close', async () => {
     served = await serveApp({ maxConnections: 1 });
     const held = await openSocket(served.server.address.port);
-    expect((await fetch(`${served.url}/ping`)).status).toBe(429);
+    expect((await fetch(`${served.url}/metrics`)).status).toBe(429);
     held.destroy();
     await expect
       .poll(
         async () =>
-          (await fetch(`${served?.url}/ping`, { headers: { connection: 'close' } })).status,
+          (await fetch(`${served?.url}/metrics`, { headers: { connection: 'close' } })).status,
       )
       .toBe(200);
   });

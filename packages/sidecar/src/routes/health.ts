@@ -1,22 +1,21 @@
-/** `GET /ping`, `/healthz`, `/readyz` and `/metrics`: no token, no values. */
+/**
+ * `GET /ping`, `/healthz`, `/readyz` and `/metrics`: no token, no values. A query string is
+ * ignored, as the Agent ignores it on `/ping`, so probes may add a cache-busting parameter.
+ */
 import type { RouteContext } from '../context.js';
 import { type Response, sendBytes, sendJson, sendText } from '../http.js';
-import { parseQuery } from '../limits.js';
 
 /** Liveness in the Agent's form: `healthy` as plain text. */
-export function handlePing(query: string, res: Response): void {
-  parseQuery(query, []);
+export function handlePing(res: Response): void {
   sendText(res, 200, 'healthy');
 }
 
-export function handleHealthz(query: string, res: Response): void {
-  parseQuery(query, []);
+export function handleHealthz(res: Response): void {
   sendJson(res, 200, { status: 'ok' });
 }
 
 /** 200 once every SPC object has a value (at once without an SPC), 503 before. */
-export function handleReadyz(context: RouteContext, query: string, res: Response): void {
-  parseQuery(query, []);
+export function handleReadyz(context: RouteContext, res: Response): void {
   if (context.spc === undefined) {
     sendJson(res, 200, { status: 'ready', objects: 0 });
     return;
@@ -39,12 +38,7 @@ export function handleReadyz(context: RouteContext, query: string, res: Response
   });
 }
 
-export async function handleMetrics(
-  context: RouteContext,
-  query: string,
-  res: Response,
-): Promise<void> {
-  parseQuery(query, []);
+export async function handleMetrics(context: RouteContext, res: Response): Promise<void> {
   const text = await context.metrics.registry.metrics();
   sendBytes(res, 200, context.metrics.registry.contentType, Buffer.from(text, 'utf8'));
 }

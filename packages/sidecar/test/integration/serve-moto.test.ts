@@ -470,8 +470,11 @@ describe('kura serve without an SPC', () => {
       );
     });
     try {
-      const response = await fetch(`${serve.url}/ping`);
+      const response = await fetch(`${serve.url}/metrics`);
       expect(response.status).toBe(429);
+      // Health checks keep a little headroom past the limit.
+      const ping = await fetch(`${serve.url}/ping`, { headers: { connection: 'close' } });
+      expect(ping.status).toBe(200);
     } finally {
       held.destroy();
       await stopAndKeepOutput(serve);
@@ -547,6 +550,16 @@ describe('kura serve without an SPC', () => {
     const result = await runServeToExit([], motoEnvironment(motoEndpoint));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no token configured');
+  });
+
+  it('exits 2 on conflicting timeouts', async () => {
+    const result = await runServeToExit(
+      ['--request-timeout-ms', '100', '--headers-timeout-ms', '5000'],
+      { ...motoEnvironment(motoEndpoint), KURA_TOKEN: 'unused-token' },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--headers-timeout-ms');
+    expect(result.stderr).toContain('--request-timeout-ms');
   });
 
   it('exits 2 on an invalid option', async () => {
