@@ -7,6 +7,7 @@
  */
 import jmespath from 'jmespath';
 import { KuraExtractError } from '../errors.js';
+import { truncate } from '../spec/fields.js';
 import type { JmesPathEntry, ObjectType } from '../spec/model.js';
 import { GoJsonSyntaxError, marshalJsonAsGo, parseJsonAsGo } from './parse-json.js';
 
@@ -31,7 +32,7 @@ function describeType(value: unknown): string {
 }
 
 function parseContent(content: Uint8Array, subject: ExtractSubject, paths: string): unknown {
-  const prefix = `${noun(subject)} ${subject.objectName} is not JSON, so its jmesPath entries (${paths}) cannot be applied`;
+  const prefix = `${noun(subject)} ${truncate(subject.objectName)} is not JSON, so its jmesPath entries (${truncate(paths)}) cannot be applied`;
   const advice = 'Store a JSON object in it, or remove jmesPath from the object.';
 
   let text: string;
@@ -85,7 +86,7 @@ function searchOne(
   entry: Pick<JmesPathEntry, 'path' | 'objectAlias'>,
   subject: ExtractSubject,
 ): Uint8Array {
-  const where = `jmesPath ${entry.path} (objectAlias ${entry.objectAlias}) of ${noun(subject)} ${subject.objectName}`;
+  const where = `jmesPath ${truncate(entry.path)} (objectAlias ${truncate(entry.objectAlias)}) of ${noun(subject)} ${truncate(subject.objectName)}`;
 
   let result: unknown;
   try {
@@ -105,7 +106,7 @@ function searchOne(
   if (typeof result !== 'string') {
     throw new KuraExtractError(
       `${where} returned ${describeType(result)}, but only strings can be mounted. ` +
-        `Write to_string(${entry.path}) to mount its JSON text.`,
+        `Write to_string(${truncate(entry.path)}) to mount its JSON text.`,
     );
   }
   return encoder.encode(result);

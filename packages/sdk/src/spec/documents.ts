@@ -4,6 +4,7 @@
  */
 import { parseAllDocuments, type YAMLError } from 'yaml';
 import { KuraSpecReadError } from '../errors.js';
+import { truncate } from './fields.js';
 import {
   GoYamlConversionError,
   type GoYamlEntry,
@@ -96,7 +97,7 @@ function qualifiedName(document: SpcDocument): string {
 
 function listDocuments(documents: readonly SpcDocument[]): string {
   return documents
-    .map((document) => `${qualifiedName(document)} (document ${document.position + 1})`)
+    .map((document) => `${truncate(qualifiedName(document))} (document ${document.position + 1})`)
     .join(', ');
 }
 
@@ -133,7 +134,7 @@ export function selectSpcDocument(
     const [first, ...others] = named;
     if (first === undefined) {
       throw new KuraSpecReadError(
-        `${source}: no SecretProviderClass named ${spcName}; the file contains: ${listDocuments(documents)}`,
+        `${source}: no SecretProviderClass named ${truncate(spcName)}; the file contains: ${listDocuments(documents)}`,
         { source },
       );
     }
@@ -143,7 +144,7 @@ export function selectSpcDocument(
         ? `kubectl apply keeps only the last one; remove or rename the others`
         : 'choose one as NAMESPACE/NAME';
       throw new KuraSpecReadError(
-        `${source}: ${named.length} SecretProviderClasses match ${spcName}: ${listDocuments(named)}; ${fix}`,
+        `${source}: ${named.length} SecretProviderClasses match ${truncate(spcName)}: ${listDocuments(named)}; ${fix}`,
         { source },
       );
     }

@@ -207,6 +207,14 @@ describe('extractJmesPath', () => {
     expect(JSON.stringify({ b: 1, a: '<' })).toBe('{"b":1,"a":"<"}');
   });
 
+  it('cuts a long path in messages', () => {
+    const path = `a${'.b'.repeat(10_000)}`;
+    const error = extractError('{"a":"x"}', path);
+
+    expect(error.message).toContain('(20001 characters)');
+    expect(error.message.length).toBeLessThan(1_000);
+  });
+
   it('rejects a byte order mark as the provider does', () => {
     expect(() => extract('\uFEFF{"a":"b"}', ['a'])).toThrow('is not JSON');
   });
