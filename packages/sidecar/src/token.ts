@@ -4,7 +4,9 @@
  * Sources, first one set wins: `--token-file` (`KURA_TOKEN_FILE`), then the variables
  * `KURA_TOKEN`, `AWS_TOKEN`, `AWS_SESSION_TOKEN`, `AWS_CONTAINER_AUTHORIZATION_TOKEN` (the last
  * three are the ones the AWS Secrets Manager Agent reads). A variable may hold `file:///path`,
- * and then the token is that file's content. Surrounding whitespace in a file is ignored.
+ * and then the token is that file's content. Surrounding whitespace in a file (such as the
+ * newline an editor adds) is ignored. A variable's value with surrounding whitespace is rejected,
+ * because an HTTP header value cannot carry it, so no request could ever match.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
@@ -32,6 +34,11 @@ export interface TokenVerifier {
   readonly origin: TokenOrigin;
   /** Resolves true when `presented` equals the current token. */
   verify(presented: string | undefined): Promise<boolean>;
+  /**
+   * Returns why no request can pass (the token file is missing, empty or unreadable), or
+   * undefined while a token is in force. Never contains the token.
+   */
+  problem(): string | undefined;
 }
 
 /** SHA-256 of the token, so comparisons are constant-time whatever the lengths. */
@@ -64,12 +71,20 @@ function fileSignature(stats: { ino: bigint; size: bigint; mtimeNs: bigint; ctim
 }
 
 /**
- * A token read from a file and read again whenever the file changes (inode, size or times),
- * checked with one `stat` per request so a rotated token takes effect on the next request.
+ * A token read from a file and read again whenever the file changes (inode, size or times).
+ * Each request waits for a `stat` of the file, so a rotated token takes effect on the next
+ * request. Requests that arrive while a check is running share it, because one `stat` per
+ * request cost about a third of the sidecar's throughput under load (docs/benchmarks.md,
+ * sidecar-throughput). Deleting, emptying or making the file unreadable revokes the token:
+ * every request is rejected until the file holds a token again.
  */
 class FileTokenVerifier implements TokenVerifier {
   private expected: Buffer | undefined;
   private signature = '';
+  /** Why the token is revoked, while it is. */
+  private unusable: string | undefined;
+  /** The check of the file now running; requests that arrive meanwhile wait for it. */
+  private pendingCheck: Promise<void> | undefined;
 
   constructor(
     private readonly path: string,
@@ -89,12 +104,44 @@ class FileTokenVerifier implements TokenVerifier {
   }
 
   async verify(presented: string | undefined): Promise<boolean> {
-    const stats = await stat(this.path, { bigint: true }).catch(() => undefined);
-    if (stats !== undefined && fileSignature(stats) !== this.signature) {
-      // NOTE: an unreadable or emptied file keeps the previous token in force.
-      await this.load().catch(() => undefined);
-    }
+    this.pendingCheck ??= this.reloadIfChanged().finally(() => {
+      this.pendingCheck = undefined;
+    });
+    await this.pendingCheck;
     return this.expected !== undefined && compare(this.expected, presented);
+  }
+
+  problem(): string | undefined {
+    return this.unusable;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const stats = await stat(this.path, { bigint: true }).catch(() => undefined);
+    if (stats === undefined) {
+      this.revoke(`token file ${this.path} is missing; write a token into it to accept requests`);
+      return;
+    }
+    if (fileSignature(stats) === this.signature) {
+      return;
+    }
+    try {
+      await this.load();
+      this.unusable = undefined;
+    } catch (error) {
+      // load() throws KuraConfigError only for a file that holds no token.
+      this.revoke(
+        error instanceof KuraConfigError
+          ? `token file ${this.path} is empty; write a token into it to accept requests`
+          : `token file ${this.path} cannot be read (${(error as Error).message}); check its permissions`,
+      );
+    }
+  }
+
+  /** Drops the token, so requests are rejected until the file holds a token again. */
+  private revoke(reason: string): void {
+    this.expected = undefined;
+    this.signature = '';
+    this.unusable = reason;
   }
 }
 
@@ -110,6 +157,10 @@ class FixedTokenVerifier implements TokenVerifier {
 
   async verify(presented: string | undefined): Promise<boolean> {
     return compare(this.expected, presented);
+  }
+
+  problem(): undefined {
+    return undefined;
   }
 }
 
@@ -156,6 +207,12 @@ export async function loadToken(
     const value = env[variable];
     if (value === undefined || value === '') {
       continue;
+    }
+    if (value !== value.trim()) {
+      throw new KuraConfigError(
+        `${variable}: the value has leading or trailing whitespace, which no request header ` +
+          `can carry; set ${variable} without it`,
+      );
     }
     if (value.startsWith('file://')) {
       const path = pathOfFileUrl(value, variable);
