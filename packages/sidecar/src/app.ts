@@ -238,6 +238,10 @@ export function createApp(options: AppOptions): App {
           typeof presented === 'string' ? presented : undefined,
         );
         if (!ok) {
+          const problem = options.token.problem();
+          if (problem !== undefined) {
+            logRepeated('token unusable', {}, problem);
+          }
           throw new HttpError(
             403,
             'InvalidTokenException',

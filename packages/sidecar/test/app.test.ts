@@ -1,5 +1,6 @@
 import { KuraAwsThrottledError } from '@kura/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TokenVerifier } from '../src/token.js';
 import { binaryObject, FakeStore, secretObject, testSpc } from './support/fakes.js';
 import { asJson, serveApp, type TestServer } from './support/serve-app.js';
 
@@ -137,6 +138,22 @@ describe('app checks', () => {
     expect(response.status).toBe(400);
     const message = (await response.json().then(asJson)).message;
     expect(message).toContain('takes no query parameters');
+  });
+
+  it('logs once that the token file is unusable', async () => {
+    const revoked: TokenVerifier = {
+      origin: { kind: 'file', path: '/run/kura/token', created: false, via: '--token-file' },
+      verify: async () => false,
+      problem: () => 'token file /run/kura/token is missing; write a token into it',
+    };
+    served = await serveApp({ token: revoked });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect((await served.get('/objects')).status).toBe(403);
+    }
+    const lines = served.logs.filter((line) =>
+      line.includes('token file /run/kura/token is missing'),
+    );
+    expect(lines).toHaveLength(1);
   });
 
   it('rejections are logged without the presented token', async () => {

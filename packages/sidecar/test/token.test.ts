@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,6 +75,45 @@ describe('loadToken', () => {
   it('fails without any source', async () => {
     await expect(loadToken(undefined, {})).rejects.toThrow(KuraConfigError);
     await expect(loadToken(undefined, {})).rejects.toThrow(/--token-file/);
+  });
+
+  it('revokes the token when the file is deleted', async () => {
+    const path = join(dir, 'token');
+    await writeFile(path, 'first-token');
+    const verifier = await loadToken(path, {});
+    expect(await verifier.verify('first-token')).toBe(true);
+
+    await unlink(path);
+    expect(await verifier.verify('first-token')).toBe(false);
+    expect(verifier.problem()).toContain('is missing');
+
+    await writeFile(path, 'first-token');
+    expect(await verifier.verify('first-token')).toBe(true);
+    expect(verifier.problem()).toBeUndefined();
+  });
+
+  it('revokes the token when the file is emptied', async () => {
+    const path = join(dir, 'token');
+    await writeFile(path, 'first-token');
+    const verifier = await loadToken(path, {});
+    expect(await verifier.verify('first-token')).toBe(true);
+
+    await writeFile(path, '');
+    expect(await verifier.verify('first-token')).toBe(false);
+    expect(verifier.problem()).toContain('is empty');
+    expect(verifier.problem()).not.toContain('first-token');
+  });
+
+  it.each([
+    ['KURA_TOKEN', ' padded '],
+    ['AWS_TOKEN', 'trailing-newline\n'],
+    ['AWS_SESSION_TOKEN', '\tleading-tab'],
+  ])('rejects %s with surrounding whitespace', async (variable, value) => {
+    const loading = loadToken(undefined, { [variable]: value });
+    await expect(loading).rejects.toThrow(KuraConfigError);
+    await expect(loadToken(undefined, { [variable]: value })).rejects.toThrow(
+      `${variable}: the value has leading or trailing whitespace`,
+    );
   });
 
   it('fails on an empty token file', async () => {

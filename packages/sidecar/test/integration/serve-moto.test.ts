@@ -552,6 +552,16 @@ describe('kura serve without an SPC', () => {
     expect(result.stderr).toContain('no token configured');
   });
 
+  it('exits 2 on a token variable with surrounding whitespace', async () => {
+    const result = await runServeToExit([], {
+      ...motoEnvironment(motoEndpoint),
+      KURA_TOKEN: ' padded-token ',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('KURA_TOKEN: the value has leading or trailing whitespace');
+    expect(result.stderr).not.toContain('padded-token');
+  });
+
   it('exits 2 on conflicting timeouts', async () => {
     const result = await runServeToExit(
       ['--request-timeout-ms', '100', '--headers-timeout-ms', '5000'],

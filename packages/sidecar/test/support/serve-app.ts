@@ -5,7 +5,7 @@ import { type App, createApp } from '../../src/app.js';
 import type { SourceOption } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { loadToken } from '../../src/token.js';
+import { loadToken, type TokenVerifier } from '../../src/token.js';
 import { FakeCache } from './fakes.js';
 
 /** A token used only by these tests; it guards nothing. */
@@ -30,6 +30,8 @@ export interface TestServerOptions {
   maxUrlLength?: number;
   shutdownTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Default: the fixed `testToken`. */
+  token?: TokenVerifier;
 }
 
 export async function serveApp(options: TestServerOptions = {}): Promise<TestServer> {
@@ -42,7 +44,7 @@ export async function serveApp(options: TestServerOptions = {}): Promise<TestSer
   });
   const logger = createLogger('debug', sink);
   const cache = new FakeCache();
-  const token = await loadToken(undefined, { KURA_TOKEN: testToken });
+  const token = options.token ?? (await loadToken(undefined, { KURA_TOKEN: testToken }));
   const app = createApp({
     token,
     logger,
