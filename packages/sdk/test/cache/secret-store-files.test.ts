@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hashContent } from '../../src/cache/content.js';
 import { openSecretStore } from '../../src/cache/secret-store.js';
 import type { SecretStore } from '../../src/cache/types.js';
 import { KuraMountError } from '../../src/errors.js';
@@ -47,6 +49,25 @@ async function writeExample(piyopiyo: string, parameter: string, layout: MountLa
 }
 
 describe('openSecretStore with source files', () => {
+  it('versions file content with the keyed hash', async () => {
+    await writeExample('1234567', 'foobar-value', 'provider');
+    const store = await openSecretStore({
+      spc,
+      mountDir: dir,
+      source: 'files',
+      awsSource: new MockAwsSource(),
+      settleMs: 10,
+    });
+    stores.push(store);
+
+    const status = store.status('piyopiyo');
+    const plainSha256 = createHash('sha256').update('1234567').digest('hex');
+    expect(status.version).toBe(hashContent(encoder.encode('1234567')));
+    expect(status.hash).toBe(status.version);
+    expect(status.version).not.toBe(plainSha256);
+    expect(status.hash).not.toBe(plainSha256);
+  });
+
   for (const layout of ['provider', 'atomic'] as const) {
     it(`follows repeated rotations in the ${layout} layout`, async () => {
       await writeExample('1234567', 'foobar-value', layout);

@@ -4,7 +4,7 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -313,6 +313,99 @@ describe('kura serve as npm start runs it', () => {
       const piyo = await fetch(`${serve.url}/objects/piyopiyo`, { headers });
       expect(await piyo.text()).toBe('1234567');
       expect(serve.stderr()).toContain(`token file ${tokenFile}`);
+    } finally {
+      await stopAndKeepOutput(serve);
+    }
+  });
+});
+
+describe('kura serve on a secret listed twice', () => {
+  let secretName: string;
+  let current: string;
+  let previous: string;
+  let spcPath: string;
+
+  beforeAll(async () => {
+    secretName = uniqueName('kura-serve-twice');
+    previous = seededValue('previous');
+    current = seededValue('current');
+    await seeder.createSecret(secretName, previous);
+    // PutSecretValue moves AWSCURRENT to the new version and AWSPREVIOUS to the old one.
+    await seeder.putSecretValue(secretName, current);
+    spcPath = join(dir, 'twice.yaml');
+    await writeFile(
+      spcPath,
+      spcYaml(
+        'us-east-1',
+        [
+          `- objectName: "${secretName}"`,
+          '  objectType: "secretsmanager"',
+          '  objectAlias: "db-pass"',
+          `- objectName: "${secretName}"`,
+          '  objectType: "secretsmanager"',
+          '  objectAlias: "db-pass-prev"',
+          '  objectVersionLabel: "AWSPREVIOUS"',
+        ].join('\n'),
+      ),
+    );
+  });
+
+  async function readAll(url: string, token: string) {
+    const headers = { 'x-aws-parameters-secrets-token': token };
+    const agent = async (query: string) => {
+      const response = await fetch(`${url}/secretsmanager/get?${query}`, { headers });
+      return { status: response.status, body: await response.json().then(asJson) };
+    };
+    return {
+      byFileName: await agent('secretId=db-pass-prev'),
+      byName: await agent(`secretId=${secretName}`),
+      byStage: await agent(`secretId=${secretName}&versionStage=AWSPREVIOUS`),
+      unlistedVersion: await agent(`secretId=${secretName}&versionId=nonexistent`),
+      previousFile: await (await fetch(`${url}/objects/db-pass-prev`, { headers })).text(),
+    };
+  }
+
+  it('returns each version under --source aws', async () => {
+    const serve = await runServe(['--spc', spcPath], {
+      ...motoEnvironment(motoEndpoint),
+      KURA_TOKEN: 'twice-aws-token',
+    });
+    try {
+      await waitUntilReady(serve.url);
+      const read = await readAll(serve.url, 'twice-aws-token');
+      expect(read.previousFile).toBe(previous);
+      expect(read.byFileName.body.SecretString).toBe(previous);
+      expect(read.byFileName.body.VersionStages).toEqual(['AWSPREVIOUS']);
+      expect(read.byName.body.SecretString).toBe(current);
+      expect(read.byStage.body.SecretString).toBe(previous);
+      expect(read.unlistedVersion.status).toBe(403);
+    } finally {
+      await stopAndKeepOutput(serve);
+    }
+  });
+
+  it('returns each version under --source files', async () => {
+    const mountDir = join(dir, 'twice-mount');
+    await mkdir(mountDir, { recursive: true });
+    await writeFile(join(mountDir, 'db-pass'), current);
+    await writeFile(join(mountDir, 'db-pass-prev'), previous);
+    const serve = await runServe(['--spc', spcPath, '--source', 'files', '--mount-dir', mountDir], {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      KURA_TOKEN: 'twice-files-token',
+    });
+    try {
+      await waitUntilReady(serve.url);
+      const read = await readAll(serve.url, 'twice-files-token');
+      expect(read.previousFile).toBe(previous);
+      expect(read.byFileName.body.SecretString).toBe(previous);
+      expect(read.byFileName.body.VersionStages).toEqual(['AWSPREVIOUS']);
+      expect(read.byName.body.SecretString).toBe(current);
+      expect(read.byName.body.VersionStages).toEqual(['AWSCURRENT']);
+      expect(read.byStage.body.SecretString).toBe(previous);
+      expect(read.unlistedVersion.status).toBe(400);
+      expect(read.unlistedVersion.body.__type).toBe('ResourceNotFoundException');
+      const plainSha256 = createHash('sha256').update(current).digest('hex');
+      expect(read.byName.body.VersionId).not.toBe(plainSha256);
     } finally {
       await stopAndKeepOutput(serve);
     }
