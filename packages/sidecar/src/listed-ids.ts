@@ -2,24 +2,24 @@
  * Ids the Agent and Lambda endpoints serve when a SecretProviderClass is given: the ids its
  * objects name, by objectName, file name or ARN. One id may name several objects (the current
  * and the AWSPREVIOUS version of a secret, say), so a request resolves to an object by its id
- * and the version selector it asks for. A listed request is read as the object's own objectName
+ * and the version selector it requests. A listed request is read as the object's own objectName
  * and selector, so it shares the cache entry the SPC's load filled.
  */
 import type { SecretProviderClass, SpcObject } from '@kura/sdk';
 
-/** The version a Secrets Manager request asks for; both fields absent means AWSCURRENT. */
+/** The version a Secrets Manager request selects. Both fields absent means AWSCURRENT. */
 export interface SecretSelector {
   versionId?: string;
   versionStage?: string;
 }
 
-/** The version a Parameter Store request asks for; both fields absent means the latest. */
+/** The version a Parameter Store request selects. Both fields absent means the latest. */
 export interface ParameterSelector {
   version?: string;
   label?: string;
 }
 
-/** What a request's id and selector resolve to. */
+/** Outcome of resolving a request's id and selector against the SPC. */
 export type Resolution =
   /** The SPC object to serve. */
   | { kind: 'listed'; object: SpcObject }

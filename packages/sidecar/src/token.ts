@@ -76,12 +76,12 @@ function fileSignature(stats: { ino: bigint; size: bigint; mtimeNs: bigint; ctim
  * request. Requests that arrive while a check is running share it, because one `stat` per
  * request cost about a third of the sidecar's throughput under load (docs/benchmarks.md,
  * sidecar-throughput). Deleting, emptying or making the file unreadable revokes the token:
- * every request is rejected until the file holds a token again.
+ * every request is rejected until the file contains a token again.
  */
 class FileTokenVerifier implements TokenVerifier {
   private expected: Buffer | undefined;
   private signature = '';
-  /** Why the token is revoked, while it is. */
+  /** Reason the token is revoked, while it is. */
   private unusable: string | undefined;
   /** The check of the file now running; requests that arrive meanwhile wait for it. */
   private pendingCheck: Promise<void> | undefined;
@@ -128,7 +128,7 @@ class FileTokenVerifier implements TokenVerifier {
       await this.load();
       this.unusable = undefined;
     } catch (error) {
-      // load() throws KuraConfigError only for a file that holds no token.
+      // load() throws KuraConfigError only for a file that contains no token.
       this.revoke(
         error instanceof KuraConfigError
           ? `token file ${this.path} is empty; write a token into it to accept requests`
@@ -137,7 +137,7 @@ class FileTokenVerifier implements TokenVerifier {
     }
   }
 
-  /** Drops the token, so requests are rejected until the file holds a token again. */
+  /** Drops the token, so requests are rejected until the file contains a token again. */
   private revoke(reason: string): void {
     this.expected = undefined;
     this.signature = '';

@@ -20,7 +20,7 @@ export function contentOf(value: SecretValue | ParameterValue): Uint8Array {
 
 /**
  * Key of `hashContent`, made once per process. A plain SHA-256 of a short secret would let
- * anyone who sees the hash (in a log, `/objects` or an ETag) test guesses offline. Under a key
+ * anyone who reads the hash (in a log, `/objects` or an ETag) test guesses offline. Under a key
  * that never leaves the process, hashes still compare equal within the process and reveal
  * nothing outside it.
  */

@@ -1,4 +1,4 @@
-/** Helpers of the Agent and Lambda endpoints under `--source files`, which answer from the store. */
+/** Helpers of the Agent and Lambda endpoints under `--source files`, which serve from the store. */
 import type { SecretStore } from '@kura/sdk';
 import type { RouteContext } from '../context.js';
 import { HttpError } from '../http.js';

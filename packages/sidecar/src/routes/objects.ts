@@ -114,7 +114,7 @@ export function handleGetObject(
 
   // The ETag is hashed from the bytes sent, not read from the status, so a refresh between
   // the two reads cannot pair new bytes with the old ETag. The hash is keyed per process, so a
-  // restart changes every ETag and the tag tells nothing about the value.
+  // restart changes every ETag and the tag reveals nothing about the value.
   const content = store.getBytes(fileName);
   const etag = `"${hashContent(content)}"`;
   const headers = { ETag: etag, 'X-Kura-Version': store.status(fileName).version };

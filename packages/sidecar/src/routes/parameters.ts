@@ -109,10 +109,10 @@ export function splitNameSelector(name: string): { name: string; selector: Param
 function readSelector(values: Map<string, string>, suffixed: ParameterSelector): ParameterSelector {
   const version = optionalParameter(values, 'version');
   const label = optionalParameter(values, 'label');
-  const given = [version, label, suffixed.version ?? suffixed.label].filter(
+  const selectorsGiven = [version, label, suffixed.version ?? suffixed.label].filter(
     (value) => value !== undefined,
   );
-  if (given.length > 1) {
+  if (selectorsGiven.length > 1) {
     throw new HttpError(
       400,
       'InvalidParameterException',

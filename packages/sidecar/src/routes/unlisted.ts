@@ -6,14 +6,14 @@ import { HttpError } from '../http.js';
  * the id has.
  */
 export function unlistedError(parameter: string, id: string, selector?: string): HttpError {
-  const what =
+  const subject =
     selector === undefined
       ? `${parameter} "${id}" is not named by the SecretProviderClass (by objectName, ARN or file name)`
       : `${parameter} "${id}" with ${selector} is not named by the SecretProviderClass, which lists other versions of it`;
   return new HttpError(
     403,
     'UnlistedIdException',
-    `${what}; add it to the SecretProviderClass, or start kura with --allow-unlisted to serve any id`,
+    `${subject}; add it to the SecretProviderClass, or start kura with --allow-unlisted to serve any id`,
     { id, flag: '--allow-unlisted' },
   );
 }
