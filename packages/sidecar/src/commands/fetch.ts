@@ -19,7 +19,7 @@ import {
 import { type Command, type CommandIo, ExitCode } from './command.js';
 import { escapeControl } from './escape-control.js';
 
-const usage = `Usage: kura fetch --spc FILE --out DIR [--spc-name NAME] [--layout provider|atomic]
+const usage = `Usage: kura fetch --spc FILE --out DIR [--spc-name [NAMESPACE/]NAME] [--layout provider|atomic]
 
 Fetches every object of the SecretProviderClass in FILE from AWS Secrets Manager and SSM
 Parameter Store once, and writes one file per object and jmesPath entry into DIR, as the
@@ -29,8 +29,8 @@ Options:
   --spc FILE        manifest holding the SecretProviderClass; other documents in it
                     are skipped (env KURA_SPC; required)
   --out DIR         mount dir to write; created when missing (env KURA_OUT; required)
-  --spc-name NAME   metadata.name of the SecretProviderClass to use when FILE holds
-                    several (env KURA_SPC_NAME; default: the only one)
+  --spc-name NAME   metadata.name, or NAMESPACE/NAME, of the SecretProviderClass to
+                    use when FILE holds several (env KURA_SPC_NAME; default: the only one)
   --layout LAYOUT   provider: each file is a regular file, replaced by renaming a temp
                     file over it, as the AWS provider writes it. atomic: the files sit in
                     a ..<timestamp> directory behind a ..data link, as the CSI driver
@@ -127,10 +127,12 @@ async function readSpc(
       return ExitCode.usage;
     }
     if (error instanceof KuraSpecError) {
-      const lines = error.problems.map(
-        (problem) => `${options.file}: ${formatSpecProblem(problem)}\n`,
-      );
-      io.stderr.write(lines.join(''));
+      // Warnings often explain the errors (a misspelt field name), so they follow them.
+      const lines = [
+        ...error.problems.map((problem) => escapeControl(formatSpecProblem(problem))),
+        ...error.warnings.map((warning) => `warning: ${escapeControl(formatSpecProblem(warning))}`),
+      ];
+      io.stderr.write(lines.map((line) => `${options.file}: ${line}\n`).join(''));
       return ExitCode.failed;
     }
     throw error;

@@ -19,7 +19,7 @@ import { secretValueBody } from '../routes/secrets-manager.js';
 import { type Command, type CommandIo, ExitCode } from './command.js';
 
 const usage = `Usage:
-  kura get --spc FILE [--spc-name NAME] [--source aws|files|auto] [--mount-dir DIR] NAME
+  kura get --spc FILE [--spc-name [NAMESPACE/]NAME] [--source aws|files|auto] [--mount-dir DIR] NAME
   kura get --secret-id ID [--version-id ID | --version-stage STAGE] [--region REGION] [--json]
   kura get --parameter NAME [--version N | --label LABEL] [--with-decryption] [--region REGION]
            [--json]
@@ -36,8 +36,8 @@ output is the SecretString as UTF-8 or the raw SecretBinary bytes, or the parame
 
 Options with --spc:
   --spc FILE             SecretProviderClass manifest (env KURA_SPC)
-  --spc-name NAME        metadata.name of the SecretProviderClass when FILE holds several
-                         (env KURA_SPC_NAME; default: the only one)
+  --spc-name NAME        metadata.name, or NAMESPACE/NAME, of the SecretProviderClass
+                         when FILE holds several (env KURA_SPC_NAME; default: the only one)
   --source SOURCE        aws: fetch from AWS; files: read the mount dir only, no AWS
                          credentials needed; auto: AWS first, the mount dir when AWS cannot
                          be reached (env KURA_SOURCE; default: auto with --mount-dir, else aws)

@@ -265,6 +265,17 @@ describe('kura fetch', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
+  it('prints warnings beside the errors of an invalid SPC', async () => {
+    const spc = await writeSpc(['- objectName: "x"', '  objectTyp: "ssmparameter"']);
+    const out = await tempDir();
+
+    const run = await fetch(['--spc', spc, '--out', out]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('objectType');
+    expect(run.stderr).toMatch(/warning: .*objectTyp/);
+  });
+
   it.each([
     [['--out', '/tmp/x'], '--spc FILE is required (or set KURA_SPC)'],
     [['--spc', 'spc.yaml'], '--out DIR is required (or set KURA_OUT)'],
