@@ -3,8 +3,9 @@
  * autocannon with 50 keep-alive connections, for `GET /objects/{file name}` and for the
  * Agent's `GET /secretsmanager/get?secretId=...`, with p50 and p99 latency in `params`.
  *
- * The two servers take turns: `rounds` loads of `durationSeconds` each, alternating, and the
- * figure of each side is its median round, so load from other processes falls on both.
+ * The servers take turns: `rounds` loads of `durationSeconds` each, one server after the
+ * other, each round starting with the next server, and each figure is that server's median
+ * round, so load from other processes falls on all of them.
  *
  * Baseline: a bare node:http server (bench/support/bare-server.mjs) in its own process on the
  * same machine, returning the bytes kura returned for the same request. It is the floor for
@@ -100,55 +101,54 @@ async function measurePath(name, pathOf, { quick }) {
   await writeFile(tokenFile, token, { mode: 0o640 });
 
   const durationSeconds = quick ? 1.5 : 5;
-  const rounds = quick ? 1 : 3;
+  const roundCount = quick ? 1 : 4;
   const warmUpSeconds = quick ? 0.5 : 2;
   const path = pathOf(secretId);
   const env = localAwsEnvironment(moto.endpoint);
   const fileTokenArgs = ['--source', 'aws', '--token-file', tokenFile];
 
-  const kuraServer = await startKuraServe(['--spc', spcFile, ...fileTokenArgs], env);
-  let bare;
-  let kura;
-  let baseline;
+  // Every server is started first and they take turns in each round. The full run adds
+  // kura with the token from a variable and kura with an SPC of 100 objects, to show what
+  // the token file and the number of objects cost a request.
+  const servers = [];
+  let results;
   try {
-    await waitUntilReady(kuraServer.url);
-    const { body, contentType } = await fetchBytes(`${kuraServer.url}${path}`);
-    bare = await startBareServer(body, contentType);
-
-    await load(`${bare.url}${path}`, warmUpSeconds);
-    await load(`${kuraServer.url}${path}`, warmUpSeconds);
-    const baselineRounds = [];
-    const kuraRounds = [];
-    for (let index = 0; index < rounds; index += 1) {
-      baselineRounds.push(await load(`${bare.url}${path}`, durationSeconds));
-      kuraRounds.push(await load(`${kuraServer.url}${path}`, durationSeconds));
-    }
-    baseline = medianRound(baselineRounds);
-    kura = medianRound(kuraRounds);
-  } finally {
-    await kuraServer.stop();
-    await bare?.stop();
-  }
-
-  // The full run also measures the token from a variable and an SPC of 100 objects, each on
-  // its own, to show what the token file and the number of objects cost a request.
-  const variants = {};
-  if (!quick) {
-    const measureVariant = async (args, extraEnv) => {
-      const server = await startKuraServe(args, { ...env, ...extraEnv });
-      try {
-        await waitUntilReady(server.url);
-        await load(`${server.url}${path}`, warmUpSeconds);
-        return await load(`${server.url}${path}`, durationSeconds);
-      } finally {
-        await server.stop();
-      }
-    };
-    variants.tokenFromEnv = await measureVariant(['--spc', spcFile, '--source', 'aws'], {
-      KURA_TOKEN: token,
+    servers.push({
+      name: 'kura',
+      ...(await startKuraServe(['--spc', spcFile, ...fileTokenArgs], env)),
     });
-    variants.spcWith100Objects = await measureVariant(['--spc', manySpcFile, ...fileTokenArgs], {});
+    if (!quick) {
+      const envTokenArgs = ['--spc', spcFile, '--source', 'aws'];
+      servers.push({
+        name: 'tokenFromEnv',
+        ...(await startKuraServe(envTokenArgs, { ...env, KURA_TOKEN: token })),
+      });
+      const manyArgs = ['--spc', manySpcFile, ...fileTokenArgs];
+      servers.push({ name: 'spcWith100Objects', ...(await startKuraServe(manyArgs, env)) });
+    }
+    for (const server of servers) await waitUntilReady(server.url);
+    const { body, contentType } = await fetchBytes(`${servers[0].url}${path}`);
+    servers.unshift({ name: 'baseline', ...(await startBareServer(body, contentType)) });
+
+    const rounds = Object.fromEntries(servers.map((server) => [server.name, []]));
+    for (const server of servers) await load(`${server.url}${path}`, warmUpSeconds);
+    for (let index = 0; index < roundCount; index += 1) {
+      // Each round starts with the next server, so no server always runs first or last.
+      const order = [
+        ...servers.slice(index % servers.length),
+        ...servers.slice(0, index % servers.length),
+      ];
+      for (const server of order) {
+        rounds[server.name].push(await load(`${server.url}${path}`, durationSeconds));
+      }
+    }
+    results = Object.fromEntries(
+      Object.entries(rounds).map(([serverName, loads]) => [serverName, medianRound(loads)]),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
   }
+  const { kura, baseline, ...variants } = results;
   await rm(dir, { recursive: true, force: true });
 
   return {
@@ -163,7 +163,7 @@ async function measurePath(name, pathOf, { quick }) {
       objectsInSpc: 1,
       connections,
       durationSeconds,
-      rounds,
+      rounds: roundCount,
       kuraLatency: { p50Ms: kura.p50Ms, p99Ms: kura.p99Ms },
       baselineLatency: { p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms },
       token: '--token-file',
