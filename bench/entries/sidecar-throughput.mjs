@@ -101,7 +101,7 @@ async function measurePath(name, pathOf, { quick }) {
   await writeFile(tokenFile, token, { mode: 0o640 });
 
   const durationSeconds = quick ? 1.5 : 5;
-  const roundCount = quick ? 1 : 4;
+  const roundCount = quick ? 1 : 3;
   const warmUpSeconds = quick ? 0.5 : 2;
   const path = pathOf(secretId);
   const env = localAwsEnvironment(moto.endpoint);
