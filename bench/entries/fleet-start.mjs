@@ -1,7 +1,7 @@
 /**
  * fleet-start: `pods` simulated pods, each reading the same 20 Parameter Store objects, start
  * at random points within `startWindowMs`, against a Parameter Store endpoint limited to 40
- * requests per second: a token-bucket proxy in front of moto that answers ThrottlingException
+ * requests per second: a token-bucket proxy in front of moto that returns ThrottlingException
  * past the limit, for GetParameter and GetParameters together as AWS counts them. The figure
  * is the time from the first pod's start until every pod holds every value; the throttled
  * calls are in `params`.

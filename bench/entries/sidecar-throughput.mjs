@@ -11,9 +11,9 @@
  * same machine, returning the bytes kura returned for the same request. It is the floor for
  * a Node HTTP server: no routing, token check, metrics or logging.
  *
- * kura reads the secret from moto once at start and then serves it from memory; it checks the
- * token from a `--token-file`, which costs one `stat` a request so a rotated token takes
- * effect at once. The full run also measures the token from `KURA_TOKEN`
+ * kura reads the secret from moto once at start and then serves it from memory. It checks the
+ * token from a `--token-file`, and a `stat` of that file keeps a rotated token in effect at
+ * once. The full run also measures the token from `KURA_TOKEN`
  * (`params.tokenFromEnv`) and an SPC of 100 objects (`params.spcWith100Objects`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -78,8 +78,8 @@ async function fetchBytes(url) {
 }
 
 /**
- * Starts kura serve with one secret, measures `path` on it and on a bare server returning the
- * same bytes, alternating warm-up and measurement so both see the same machine load.
+ * Starts kura serve with one secret and a bare server returning the same bytes, and measures
+ * `path` on each in turn.
  */
 async function measurePath(name, pathOf, { quick }) {
   const moto = await sharedMoto();

@@ -13,8 +13,8 @@
  *   (`refresh_secret_value` and `is_current` in aws_secretsmanager_caching/src/lib.rs). The
  *   application is taken to read every secret once a second.
  * - CSI driver with the AWS provider (`params.csiRotationPoll`): the driver remounts every
- *   `--rotation-poll-interval`, 2 minutes by default, and the provider calls GetSecretValue
- *   the first time and DescribeSecret on every later poll, GetSecretValue again only for a
+ *   `--rotation-poll-interval`, 2 minutes by default. The provider calls GetSecretValue at the
+ *   first mount and DescribeSecret at every later one, and GetSecretValue again only for a
  *   changed version (`isCurrent` in provider/secrets_manager_provider.go of
  *   aws/secrets-store-csi-driver-provider-aws).
  */
@@ -39,7 +39,7 @@ function seededRandom(seed) {
   };
 }
 
-/** A `Clock` whose time moves only when `advanceTo` fires its timers in order. */
+/** Creates a `Clock` whose time moves only when `advanceTo` fires its timers in order. */
 function createManualClock(random) {
   let now = 0;
   let nextId = 1;
@@ -78,7 +78,7 @@ function createManualClock(random) {
   };
 }
 
-/** An `AwsSource` in memory whose secrets never change; it counts each operation. */
+/** Creates an `AwsSource` in memory whose secrets never change, and counts each operation. */
 function createCountingSource() {
   const calls = { GetSecretValue: 0, DescribeSecret: 0, GetParameters: 0 };
   return {
@@ -133,7 +133,7 @@ async function measureKura(sdk) {
   return { ...calls };
 }
 
-/** The Agent's calls for one secret read every `agentReadIntervalMs` for an hour. */
+/** Counts the Agent's calls for secrets read every `agentReadIntervalMs` for an hour. */
 function simulateAgent() {
   const calls = { GetSecretValue: 0, DescribeSecret: 0 };
   for (let i = 0; i < objectCount; i += 1) {
@@ -151,7 +151,7 @@ function simulateAgent() {
   return calls;
 }
 
-/** The AWS provider's calls for a pod mounted at 0 and remounted every poll interval. */
+/** Counts the AWS provider's calls for a pod mounted at 0 and remounted every poll interval. */
 function simulateCsiRotationPoll() {
   const polls = Math.ceil(hourMs / csiPollIntervalMs);
   return { GetSecretValue: objectCount, DescribeSecret: objectCount * (polls - 1) };

@@ -1,15 +1,15 @@
 /**
  * An HTTP proxy on 127.0.0.1 in front of moto_server for the benchmarks. It counts calls per
- * operation (the `X-Amz-Target` header, such as `secretsmanager.GetSecretValue`), can add a
- * fixed delay to every call to stand for the network round trip to AWS, and can limit a set
- * of operations with a token bucket that answers `ThrottlingException` past the limit, as
+ * operation (the `X-Amz-Target` header, such as `secretsmanager.GetSecretValue`). It can add
+ * a fixed delay to every call, which stands for the network round trip to AWS. It can limit a
+ * set of operations with a token bucket that returns `ThrottlingException` past the limit, as
  * Parameter Store does past its shared requests-per-second quota.
  */
 import { createServer, request as httpRequest } from 'node:http';
 
 /**
- * A token bucket: `ratePerSecond` tokens a second, at most `burst` saved up. A call takes one
- * token or is throttled.
+ * Creates a token bucket that gains `ratePerSecond` tokens a second and keeps at most `burst`.
+ * A call takes one token or is throttled.
  */
 function createTokenBucket(ratePerSecond, burst) {
   let tokens = burst;
@@ -95,7 +95,7 @@ export async function startAwsProxy({ target, delayMs = 0, limit }) {
     url: `http://127.0.0.1:${port}`,
     /** Calls received for an operation, throttled ones included. */
     calls: (operation) => calls.get(operation) ?? 0,
-    /** Calls of an operation answered with ThrottlingException. */
+    /** Calls of an operation that received ThrottlingException. */
     throttled: (operation) => throttled.get(operation) ?? 0,
     setDelay(ms) {
       settings = { ...settings, delayMs: ms };

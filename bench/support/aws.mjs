@@ -28,7 +28,7 @@ export function useLocalAws(endpoint) {
   Object.assign(process.env, localAwsEnvironment(endpoint));
 }
 
-/** The variables a child process needs to reach `endpoint` only. */
+/** Returns the variables a child process needs to reach `endpoint` and nothing else. */
 export function localAwsEnvironment(endpoint) {
   return {
     AWS_ENDPOINT_URL: endpoint,

@@ -1,5 +1,5 @@
 /**
- * The floor for the HTTP benchmarks: a node:http server on 127.0.0.1 that answers every
+ * The floor for the HTTP benchmarks: a node:http server on 127.0.0.1 that responds to every
  * request with the same bytes and no other work. It prints its URL on stderr and exits on
  * SIGTERM, or after 10 minutes if nobody stops it.
  */
