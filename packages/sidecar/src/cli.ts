@@ -46,6 +46,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 
 /** Runs `kura` as a process: arguments from `process.argv`, exit code into `process.exitCode`. */
 export function runCli(): void {
+  // The AWS SDK warns on every run under Node.js 20 that its future releases will need
+  // Node.js 22. The SDK version in package-lock.json supports Node.js 20, so the CLI hides that
+  // warning unless the user set the SDK's own switch.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   main(process.argv.slice(2), io).then(
     (code) => {
