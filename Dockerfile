@@ -3,8 +3,9 @@
 # to the root filesystem at run time (the token file goes to a mounted volume), so it runs with
 # readOnlyRootFilesystem: true.
 #
-# NOTE: no test or CI job builds this image yet, so a change to the package layout can break
-# it unnoticed.
+# NOTE: no test or CI job builds this image, because no Docker engine runs where the tests run.
+# test/packaging/dockerfile.test.ts checks what it can without one: the copied paths exist, the
+# user is non-root, and the entry point starts without writing into the image's files.
 #
 #   docker build -t kura:0.1.0 .
 #   docker run --rm -e AWS_REGION=us-east-1 -v kura-token:/var/run/kura kura:0.1.0 \
