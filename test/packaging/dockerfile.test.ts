@@ -1,7 +1,7 @@
 /**
- * Checks the sidecar image's Dockerfile without a Docker engine: every file it copies exists,
- * it runs as a non-root user, and `kura serve` started as its entry point starts it writes
- * nothing into the image's files, so a read-only root filesystem works.
+ * Checks the sidecar image's Dockerfile without a Docker engine. Every file it copies must exist
+ * and the image must run as a non-root user. `kura serve`, started as the entry point starts
+ * it, must write nothing into the image's files, so a read-only root filesystem works.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -64,7 +64,7 @@ async function snapshot(paths: readonly string[]): Promise<Map<string, string>> 
   return files;
 }
 
-/** Polls `/readyz` until it answers 200 or 100 tries have passed; returns the last response. */
+/** Polls `/readyz` until it returns 200 or 100 tries have passed, and returns the last response. */
 async function waitUntilReady(url: string): Promise<Response> {
   let response = await fetch(`${url}/readyz`);
   for (let attempt = 0; attempt < 100 && response.status !== 200; attempt += 1) {
