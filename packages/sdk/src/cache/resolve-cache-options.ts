@@ -4,14 +4,38 @@ import type { AwsClientConfig } from '../aws/aws-source.js';
 import type { AwsSource } from '../aws/types.js';
 import { KuraConfigError } from '../errors.js';
 import { type BackoffPolicy, defaultBackoffPolicy } from './backoff.js';
+import {
+  invalidField,
+  optionalDurationMs,
+  optionalMethods,
+  optionalPlainObject,
+  optionalString,
+  requireObjectWithNames,
+} from './check-options.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDefaultSource } from './default-source.js';
 import type { SecretsCacheOptions } from './types.js';
 
 export const defaultRefreshIntervalMs = 300_000;
-/** Node's largest timer delay; a longer one fires at once, which would refresh in a loop. */
-const maxTimerDelayMs = 2_147_483_647;
 export const defaultMaxEntries = 1_000;
+
+/** Option names of `createSecretsCache`. */
+export const cacheOptionNames = [
+  'region',
+  'source',
+  'clientConfig',
+  'refreshIntervalMs',
+  'backoff',
+  'maxEntries',
+  'clock',
+] as const;
+
+/** Methods an `AwsSource` must have. */
+export const awsSourceMethods = ['getSecretValue', 'describeSecret', 'getParameters', 'close'];
+/** Methods a `Clock` must have. */
+export const clockMethods = ['now', 'wallNow', 'setTimeout', 'clearTimeout', 'random'];
+
+const backoffFieldNames = ['baseMs', 'factor', 'maxMs'] as const;
 
 export interface ResolvedCacheOptions {
   readonly region: string | undefined;
@@ -27,54 +51,100 @@ export interface ResolvedCacheOptions {
   readonly clock: Clock;
 }
 
+/**
+ * Validates `options` and fills in the defaults. `caller` names the public function in
+ * messages, because `openSecretStore` passes its cache options through here.
+ */
 export function resolveCacheOptions(
-  options: SecretsCacheOptions,
+  options: unknown,
   env: NodeJS.ProcessEnv = process.env,
+  caller = 'createSecretsCache',
 ): ResolvedCacheOptions {
-  const region = options.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  const refreshIntervalMs = options.refreshIntervalMs ?? defaultRefreshIntervalMs;
-  requirePositive('refreshIntervalMs', refreshIntervalMs, 'such as 300000 for 5 minutes');
+  const given = requireObjectWithNames(
+    caller,
+    { object: 'options', field: 'option' },
+    options === undefined ? {} : options,
+    cacheOptionNames,
+    "{ region: 'eu-west-1' }",
+  ) as SecretsCacheOptions;
 
-  const backoff = { ...defaultBackoffPolicy, ...options.backoff };
-  requirePositive('backoff.baseMs', backoff.baseMs, 'such as 1000');
-  if (!Number.isFinite(backoff.factor) || backoff.factor < 1) {
-    throw new KuraConfigError(
-      `invalid backoff.factor ${backoff.factor}: write a number of at least 1, such as 2`,
+  const region =
+    optionalString(caller, 'region', given.region, "'eu-west-1'") ??
+    nonEmpty(env.AWS_REGION) ??
+    nonEmpty(env.AWS_DEFAULT_REGION);
+  const source = optionalMethods<AwsSource>(
+    caller,
+    'source',
+    given.source,
+    awsSourceMethods,
+    'an AwsSource',
+  );
+  const clientConfig = (optionalPlainObject(
+    caller,
+    'clientConfig',
+    given.clientConfig,
+    'an AWS SDK client configuration object such as { endpoint: "http://127.0.0.1:5000" }',
+  ) ?? {}) as AwsClientConfig;
+  const refreshIntervalMs =
+    optionalDurationMs(
+      caller,
+      'refreshIntervalMs',
+      given.refreshIntervalMs,
+      1,
+      '300000 for 5 minutes',
+    ) ?? defaultRefreshIntervalMs;
+  const backoff = resolveBackoff(caller, given.backoff);
+  const maxEntries = given.maxEntries ?? defaultMaxEntries;
+  if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw invalidField(
+      caller,
+      'maxEntries',
+      'a whole number of at least 1, such as 1000',
+      maxEntries,
     );
   }
-  requirePositive('backoff.maxMs', backoff.maxMs, 'such as 300000');
-  if (backoff.maxMs < backoff.baseMs) {
-    throw new KuraConfigError(
-      `invalid backoff.maxMs ${backoff.maxMs}: it must be at least backoff.baseMs (${backoff.baseMs})`,
-    );
-  }
+  const clock =
+    optionalMethods<Clock>(caller, 'clock', given.clock, clockMethods, 'a Clock') ?? systemClock;
 
-  const maxEntries = options.maxEntries ?? defaultMaxEntries;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new KuraConfigError(
-      `invalid maxEntries ${maxEntries}: write a whole number of at least 1, such as 1000`,
-    );
-  }
-
-  const clientConfig: AwsClientConfig = options.clientConfig ?? {};
   return Object.freeze({
     region,
-    source: options.source,
+    source,
     createSource: () => createDefaultSource(clientConfig),
-    ownsSource: options.source === undefined,
+    ownsSource: source === undefined,
     refreshIntervalMs,
-    backoff: Object.freeze(backoff),
+    backoff,
     maxEntries,
-    clock: options.clock ?? systemClock,
+    clock,
   });
 }
 
-function requirePositive(field: string, value: number, example: string): void {
-  if (!Number.isFinite(value) || value <= 0 || value > maxTimerDelayMs) {
+function resolveBackoff(caller: string, value: unknown): Readonly<BackoffPolicy> {
+  if (value === undefined) {
+    return defaultBackoffPolicy;
+  }
+  const given = requireObjectWithNames(
+    caller,
+    { object: 'backoff', field: 'backoff field' },
+    value,
+    backoffFieldNames,
+    '{ baseMs: 1000, factor: 2, maxMs: 300000 }',
+  ) as Partial<BackoffPolicy>;
+  const baseMs =
+    optionalDurationMs(caller, 'backoff.baseMs', given.baseMs, 1, '1000') ??
+    defaultBackoffPolicy.baseMs;
+  const maxMs =
+    optionalDurationMs(caller, 'backoff.maxMs', given.maxMs, 1, '300000') ??
+    defaultBackoffPolicy.maxMs;
+  const factor = given.factor ?? defaultBackoffPolicy.factor;
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
+    throw invalidField(caller, 'backoff.factor', 'a number of at least 1, such as 2', factor);
+  }
+  if (maxMs < baseMs) {
     throw new KuraConfigError(
-      `invalid ${field} ${value}: write a positive number of milliseconds up to ${maxTimerDelayMs} (about 24.8 days), ${example}`,
+      `${caller}: invalid backoff.maxMs ${maxMs}: it must be at least backoff.baseMs (${baseMs})`,
     );
   }
+  return Object.freeze({ baseMs, factor, maxMs });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

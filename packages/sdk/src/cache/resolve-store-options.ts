@@ -2,9 +2,17 @@
 import { KuraClosedError, KuraConfigError } from '../errors.js';
 import type { SecretProviderClass } from '../spec/model.js';
 import { readSecretProviderClass } from '../spec/parse-secret-provider-class.js';
+import {
+  invalidField,
+  optionalDurationMs,
+  optionalString,
+  requireObjectWithNames,
+} from './check-options.js';
 import { resolveCacheOptions } from './resolve-cache-options.js';
 import { SharedSecretsCache } from './secrets-cache.js';
 import type { SecretStoreOptions, SourcePolicy } from './types.js';
+
+const caller = 'openSecretStore';
 
 export interface ResolvedStoreOptions {
   readonly spc: SecretProviderClass;
@@ -27,31 +35,75 @@ const cacheOptionNames = [
   'clock',
 ] as const;
 
-export async function resolveStoreOptions(
-  options: SecretStoreOptions,
-): Promise<ResolvedStoreOptions> {
-  const policy = options.source ?? (options.mountDir === undefined ? 'aws' : 'auto');
+/** Option names of `openSecretStore`. */
+const storeOptionNames = [
+  'spc',
+  'spcName',
+  'mountDir',
+  'source',
+  'cache',
+  'settleMs',
+  ...cacheOptionNames,
+] as const;
+
+const spcExample = "'k8s/secretproviderclass.yaml'";
+
+export async function resolveStoreOptions(options: unknown): Promise<ResolvedStoreOptions> {
+  const given = requireObjectWithNames(
+    caller,
+    { object: 'options', field: 'option' },
+    options,
+    storeOptionNames,
+    `{ spc: ${spcExample} }`,
+  ) as unknown as SecretStoreOptions;
+
+  checkSpc(given.spc);
+  const spcName = optionalString(caller, 'spcName', given.spcName, "'app-secrets'");
+  const mountDir = optionalString(caller, 'mountDir', given.mountDir, "'/mnt/secrets-store'");
+  const settleMs = optionalDurationMs(caller, 'settleMs', given.settleMs, 0, '50');
+
+  const policy = given.source ?? (mountDir === undefined ? 'aws' : 'auto');
   if (!policies.includes(policy)) {
-    throw new KuraConfigError(
-      `invalid source "${String(policy)}": write "aws" (fetch only), "files" (mount dir only) or "auto" (AWS first, mount dir as fallback)`,
+    throw invalidField(
+      caller,
+      'source',
+      '"aws" (fetch only), "files" (mount dir only) or "auto" (AWS first, mount dir as fallback)',
+      policy,
     );
   }
-  if (policy !== 'aws' && options.mountDir === undefined) {
+  if (policy !== 'aws' && mountDir === undefined) {
     throw new KuraConfigError(
-      `source "${policy}" reads the mount dir, but mountDir is not set: set mountDir (such as /mnt/secrets-store) or use source "aws"`,
+      `${caller}: source "${policy}" reads the mount dir, but mountDir is not set: set mountDir (such as /mnt/secrets-store) or use source "aws"`,
     );
   }
 
-  const spc = await loadSpc(options);
-  const { cache, ownsCache } = pickCache(options, spc.region);
-  return Object.freeze({
-    spc,
-    policy,
-    mountDir: options.mountDir,
-    settleMs: options.settleMs,
-    cache,
-    ownsCache,
-  });
+  const spc = await loadSpc(given.spc, spcName);
+  const { cache, ownsCache } = pickCache(given, spc.region);
+  return Object.freeze({ spc, policy, mountDir, settleMs, cache, ownsCache });
+}
+
+/** Checks that `spc` is a manifest path or a parsed SecretProviderClass. */
+function checkSpc(spc: unknown): void {
+  const expected = `the path of a manifest that holds the SecretProviderClass, such as ${spcExample}, or a SecretProviderClass returned by parseSecretProviderClass`;
+  if (spc === undefined) {
+    throw new KuraConfigError(`${caller}: spc is missing: pass ${expected}`);
+  }
+  if (typeof spc === 'string') {
+    if (spc.trim() === '') {
+      throw invalidField(caller, 'spc', expected, spc);
+    }
+    return;
+  }
+  const parsed = spc as Partial<SecretProviderClass> | null;
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !Array.isArray(parsed.objects) ||
+    typeof parsed.region !== 'string' ||
+    typeof parsed.name !== 'string'
+  ) {
+    throw invalidField(caller, 'spc', expected, spc);
+  }
 }
 
 /** Creates the store's own cache, reading the SPC's region by default, or checks the one passed in. */
@@ -60,46 +112,51 @@ function pickCache(
   region: string,
 ): { cache: SharedSecretsCache; ownsCache: boolean } {
   if (options.cache === undefined) {
-    const cacheOptions = resolveCacheOptions({
-      region,
-      ...(options.awsSource === undefined ? {} : { source: options.awsSource }),
-      ...(options.clientConfig === undefined ? {} : { clientConfig: options.clientConfig }),
-      ...(options.refreshIntervalMs === undefined
-        ? {}
-        : { refreshIntervalMs: options.refreshIntervalMs }),
-      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
+    const cacheOptions = resolveCacheOptions(
+      {
+        // An SPC without a region leaves it to AWS_REGION, as createSecretsCache does.
+        region: region === '' ? undefined : region,
+        source: options.awsSource,
+        clientConfig: options.clientConfig,
+        refreshIntervalMs: options.refreshIntervalMs,
+        backoff: options.backoff,
+        clock: options.clock,
+      },
+      process.env,
+      caller,
+    );
     return { cache: new SharedSecretsCache(cacheOptions), ownsCache: true };
   }
 
   if (!(options.cache instanceof SharedSecretsCache)) {
-    throw new KuraConfigError('cache must be created by createSecretsCache from @kura/sdk');
+    throw invalidField(caller, 'cache', 'a cache created by createSecretsCache', options.cache);
   }
   if (options.cache.closed) {
-    throw new KuraClosedError('the cache passed to openSecretStore is closed; pass an open one');
+    throw new KuraClosedError(
+      `${caller}: the cache passed in is closed; pass an open one from createSecretsCache`,
+    );
   }
   for (const name of cacheOptionNames) {
     if (options[name] !== undefined) {
       throw new KuraConfigError(
-        `${name} cannot be combined with cache: set it on createSecretsCache, or leave out cache`,
+        `${caller}: ${name} cannot be combined with cache: set it on createSecretsCache, or leave out cache`,
       );
     }
   }
   return { cache: options.cache, ownsCache: false };
 }
 
-async function loadSpc(options: SecretStoreOptions): Promise<SecretProviderClass> {
-  if (typeof options.spc === 'string') {
-    return readSecretProviderClass(
-      options.spc,
-      options.spcName === undefined ? {} : { spcName: options.spcName },
-    );
+async function loadSpc(
+  spc: string | SecretProviderClass,
+  spcName: string | undefined,
+): Promise<SecretProviderClass> {
+  if (typeof spc === 'string') {
+    return readSecretProviderClass(spc, spcName === undefined ? {} : { spcName });
   }
-  if (options.spcName !== undefined && options.spcName !== options.spc.name) {
+  if (spcName !== undefined && spcName !== spc.name) {
     throw new KuraConfigError(
-      `spcName "${options.spcName}" does not match the SecretProviderClass passed in (${options.spc.name}); leave out spcName or pass a file path`,
+      `${caller}: spcName "${spcName}" does not match the SecretProviderClass passed in (${spc.name}); leave out spcName or pass a file path`,
     );
   }
-  return options.spc;
+  return spc;
 }

@@ -6,7 +6,9 @@ import type { ParameterValue, SecretValue } from '../aws/types.js';
 import {
   KuraAwsError,
   KuraClosedError,
-  type KuraError,
+  KuraConfigError,
+  KuraError,
+  KuraExtractError,
   KuraMountError,
   KuraNotJsonError,
 } from '../errors.js';
@@ -14,6 +16,7 @@ import { readMountDir } from '../mount/read-mount-dir.js';
 import type { MountFile, MountWatcher } from '../mount/types.js';
 import { watchMountDir } from '../mount/watch-mount-dir.js';
 import type { SpcObject } from '../spec/model.js';
+import { describeValue } from './check-options.js';
 import { deriveFiles } from './derive-files.js';
 import type { CacheEntry, EntryListener } from './entry.js';
 import { FileRecords } from './file-records.js';
@@ -59,6 +62,11 @@ interface ObjectBinding {
    * NOTE: a primary value that later fails to refresh stays (stale) rather than switching here.
    */
   failover?: CacheEntry;
+  /**
+   * The error of the last attempt to derive the object's files from a fetched value, such as
+   * a jmesPath extraction failure; undefined after a success. `refresh` rejects with it.
+   */
+  applyError?: KuraError;
 }
 
 class SpcSecretStore implements SecretStore {
@@ -109,15 +117,15 @@ class SpcSecretStore implements SecretStore {
   }
 
   get(name: string): string {
-    return this.#records.text(this.#fileNameOf(name));
+    return this.#records.text(this.#fileNameOf(name, 'get'));
   }
 
   getBytes(name: string): Uint8Array {
-    return this.#records.content(this.#fileNameOf(name));
+    return this.#records.content(this.#fileNameOf(name, 'getBytes'));
   }
 
   getJson<T = unknown>(name: string): T {
-    const text = this.get(name);
+    const text = this.#records.text(this.#fileNameOf(name, 'getJson'));
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -129,7 +137,7 @@ class SpcSecretStore implements SecretStore {
   }
 
   status(name: string): ObjectStatus {
-    return this.#records.status(this.#fileNameOf(name));
+    return this.#records.status(this.#fileNameOf(name, 'status'));
   }
 
   objects(): ObjectStatus[] {
@@ -138,6 +146,7 @@ class SpcSecretStore implements SecretStore {
   }
 
   on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this {
+    this.#assertOpen();
     this.#events.on(event, listener);
     return this;
   }
@@ -148,11 +157,11 @@ class SpcSecretStore implements SecretStore {
   }
 
   async refresh(name?: string): Promise<void> {
-    this.#assertOpen();
     const bindings =
       name === undefined
         ? this.#bindings
-        : [this.#bindingByFileName.get(this.#names.resolve(name)) as ObjectBinding];
+        : [this.#bindingByFileName.get(this.#fileNameOf(name, 'refresh')) as ObjectBinding];
+    this.#assertOpen();
 
     if (this.#options.policy === 'files') {
       await this.#refreshFromFiles(bindings);
@@ -277,16 +286,25 @@ class SpcSecretStore implements SecretStore {
 
   // --- refreshing ----------------------------------------------------------------------------
 
+  /**
+   * Fetches one object now and resolves once every file of it holds the fetched value. Rejects
+   * with the fetch's error, or with the error that kept the files from taking the value (a
+   * jmesPath extraction failure); the files then keep their last values.
+   */
   async #refreshBinding(binding: ObjectBinding): Promise<void> {
     const primary = binding.primary as CacheEntry;
+    binding.applyError = undefined;
     try {
       await this.#cache.fetch(primary);
     } catch (error) {
-      if (binding.failover !== undefined && isRetryable(error)) {
-        await this.#cache.fetch(binding.failover);
-        return;
+      if (binding.failover === undefined || !isRetryable(error)) {
+        throw error;
       }
-      throw error;
+      await this.#cache.fetch(binding.failover);
+    }
+    // The entry's listener applied the value before the fetch resolved.
+    if (binding.applyError !== undefined) {
+      throw binding.applyError;
     }
   }
 
@@ -314,7 +332,9 @@ class SpcSecretStore implements SecretStore {
         }
         try {
           this.#applyEntry(binding, entry);
+          binding.applyError = undefined;
         } catch (error) {
+          binding.applyError = error as KuraError;
           this.#reportFailure(binding, error as KuraError);
           return;
         }
@@ -390,7 +410,12 @@ class SpcSecretStore implements SecretStore {
   #applyEntry(binding: ObjectBinding, entry: CacheEntry): void {
     const value = entry.value as SecretValue | ParameterValue;
     const version = 'versionId' in value ? value.versionId : String(value.version);
-    const files = deriveFiles(binding.object, entry.content as Uint8Array);
+    let files: ReturnType<typeof deriveFiles>;
+    try {
+      files = deriveFiles(binding.object, entry.content as Uint8Array);
+    } catch (error) {
+      throw toExtractError(binding.object, error);
+    }
     const refreshedAtWall = entry.refreshedAtWall ?? this.#cache.options.clock.wallNow();
     for (const file of files) {
       this.#records.set(file.fileName, file.content, version, 'aws', refreshedAtWall);
@@ -435,8 +460,13 @@ class SpcSecretStore implements SecretStore {
     }
   }
 
-  #fileNameOf(name: string): string {
+  #fileNameOf(name: unknown, method: string): string {
     this.#assertOpen();
+    if (typeof name !== 'string') {
+      throw new KuraConfigError(
+        `store.${method}: invalid name: expected a file name or objectName as a string, but got ${describeValue(name)}`,
+      );
+    }
     return this.#names.resolve(name);
   }
 
@@ -445,6 +475,21 @@ class SpcSecretStore implements SecretStore {
       throw new KuraClosedError('the secret store is closed; open a new one with openSecretStore');
     }
   }
+}
+
+/**
+ * Keeps a KuraError as it is and wraps anything else that deriving the files threw, so that
+ * listeners and `refresh` always get a KuraError. The foreign message stays in `cause` only,
+ * because it could quote content.
+ */
+function toExtractError(object: SpcObject, error: unknown): KuraError {
+  if (error instanceof KuraError) {
+    return error;
+  }
+  return new KuraExtractError(
+    `the jmesPath files of ${object.objectName} could not be derived from its new value: ${error instanceof Error ? error.name : 'an unknown error'}; see cause`,
+    { cause: error },
+  );
 }
 
 function isRetryable(error: unknown): boolean {

@@ -23,6 +23,7 @@ import {
   type SecretRequest,
 } from './keys.js';
 import { ParameterBatcher } from './parameter-batcher.js';
+import { checkParameterInput, checkSecretInput } from './read-inputs.js';
 import { refreshDelayMs, refreshWindowStart } from './refresh-delay.js';
 import { type ResolvedCacheOptions, resolveCacheOptions } from './resolve-cache-options.js';
 import type {
@@ -70,34 +71,29 @@ export class SharedSecretsCache implements SecretsCache {
   }
 
   async getSecretValue(input: GetSecretValueInput): Promise<SecretValue> {
-    requireId('getSecretValue', 'secretId', input.secretId);
+    const checked = checkSecretInput(input);
     const request: SecretRequest = {
       service: 'secretsmanager',
-      region: this.#regionOf(input.region, 'secretId', input.secretId),
-      secretId: input.secretId,
-      ...(input.versionId === undefined ? {} : { versionId: input.versionId }),
-      ...(input.versionStage === undefined ? {} : { versionStage: input.versionStage }),
+      region: this.#regionOf(checked.region, 'secretId', checked.secretId),
+      secretId: checked.secretId,
+      ...(checked.versionId === undefined ? {} : { versionId: checked.versionId }),
+      ...(checked.versionStage === undefined ? {} : { versionStage: checked.versionStage }),
     };
-    const entry = await this.#read(request, input.refreshNow === true);
+    const entry = await this.#read(request, checked.refreshNow);
     return entry.value as SecretValue;
   }
 
   async getParameter(input: GetParameterInput): Promise<ParameterValue> {
-    requireId('getParameter', 'name', input.name);
-    if (input.version !== undefined && input.label !== undefined) {
-      throw new KuraConfigError(
-        `getParameter: parameter ${input.name} has both version (${input.version}) and label (${input.label}); set only one of them`,
-      );
-    }
+    const checked = checkParameterInput(input);
     const request: ParameterRequest = {
       service: 'ssm',
-      region: this.#regionOf(input.region, 'name', input.name),
-      name: input.name,
-      ...(input.version === undefined ? {} : { version: input.version }),
-      ...(input.label === undefined ? {} : { label: input.label }),
-      withDecryption: input.withDecryption === true,
+      region: this.#regionOf(checked.region, 'name', checked.name),
+      name: checked.name,
+      ...(checked.version === undefined ? {} : { version: checked.version }),
+      ...(checked.label === undefined ? {} : { label: checked.label }),
+      withDecryption: checked.withDecryption,
     };
-    const entry = await this.#read(request, input.refreshNow === true);
+    const entry = await this.#read(request, checked.refreshNow);
     return entry.value as ParameterValue;
   }
 
@@ -449,13 +445,4 @@ function toKuraError(error: unknown, request: CacheRequest): KuraError {
     false,
     { cause: error },
   );
-}
-
-/** Rejects an empty or non-string id before any AWS call, naming the method and field. */
-function requireId(method: string, field: string, id: unknown): void {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new KuraConfigError(
-      `${method}: ${field} is empty; give the name or ARN to read, such as ${field}: 'prod/db'`,
-    );
-  }
 }
