@@ -5,10 +5,11 @@ import { readSecretProviderClass } from '../spec/parse-secret-provider-class.js'
 import {
   invalidField,
   optionalDurationMs,
+  optionalMethods,
   optionalString,
   requireObjectWithNames,
 } from './check-options.js';
-import { resolveCacheOptions } from './resolve-cache-options.js';
+import { awsSourceMethods, resolveCacheOptions } from './resolve-cache-options.js';
 import { SharedSecretsCache } from './secrets-cache.js';
 import type { SecretStoreOptions, SourcePolicy } from './types.js';
 
@@ -112,6 +113,8 @@ function pickCache(
   region: string,
 ): { cache: SharedSecretsCache; ownsCache: boolean } {
   if (options.cache === undefined) {
+    // The cache calls this option `source`, so it is checked here under the store's name.
+    optionalMethods(caller, 'awsSource', options.awsSource, awsSourceMethods, 'an AwsSource');
     const cacheOptions = resolveCacheOptions(
       {
         // An SPC without a region leaves it to AWS_REGION, as createSecretsCache does.
