@@ -1,6 +1,7 @@
 import { KuraNotFoundError } from '../errors.js';
 import type { SecretObject, SecretProviderClass } from '../spec/model.js';
 import { type ReadObjectBytes, resolveSecretObject } from './resolve-secret-object.js';
+import { trimSpaceAsGo } from './trim-space.js';
 
 /** The label the CSI driver puts on every Secret it syncs, so its controller can find them. */
 export const managedSecretLabel = 'secrets-store.csi.k8s.io/managed';
@@ -70,11 +71,21 @@ export function renderSecretObject(
   secretName: string,
   readBytes: ReadObjectBytes,
 ): KubernetesSecret {
-  const secretObject = spc.secretObjects.find((candidate) => candidate.secretName === secretName);
+  const secretObject = spc.secretObjects.find(
+    (candidate) => trimSpaceAsGo(candidate.secretName) === secretName,
+  );
   if (secretObject === undefined) {
-    const known = spc.secretObjects.map((candidate) => `"${candidate.secretName}"`).join(', ');
+    const spcName = `SecretProviderClass ${spc.namespace}/${spc.name}`;
+    if (spc.secretObjects.length === 0) {
+      throw new KuraNotFoundError(
+        `${spcName} has no secretObjects, so it has no entry named ${JSON.stringify(secretName)}; add a secretObjects entry with that secretName`,
+      );
+    }
+    const known = spc.secretObjects
+      .map((candidate) => JSON.stringify(trimSpaceAsGo(candidate.secretName)))
+      .join(', ');
     throw new KuraNotFoundError(
-      `SecretProviderClass ${spc.namespace}/${spc.name} has no secretObjects entry named "${secretName}"; its entries are ${known === '' ? 'none' : known}`,
+      `${spcName} has no secretObjects entry named ${JSON.stringify(secretName)}; the entries are named ${known}`,
     );
   }
   return renderOne(spc, secretObject, readBytes);

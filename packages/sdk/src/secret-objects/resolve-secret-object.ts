@@ -2,6 +2,7 @@ import { KuraSecretObjectError } from '../errors.js';
 import type { SecretObject, SecretObjectData } from '../spec/model.js';
 import { checkSecretKey, checkSecretName } from './kubernetes-names.js';
 import { extractTlsPart, tlsCertKey, tlsPrivateKeyKey } from './tls.js';
+import { trimSpaceAsGo } from './trim-space.js';
 
 /** Reads the current content of an object by its file name. */
 export type ReadObjectBytes = (fileName: string) => Uint8Array;
@@ -34,10 +35,11 @@ function fail(
   item: SecretObjectData | undefined,
   message: string,
 ): never {
+  const name = JSON.stringify(secretObject.secretName);
   const where =
     item === undefined
-      ? `secretObjects "${secretObject.secretName}"`
-      : `secretObjects "${secretObject.secretName}" key "${item.key}" (objectName "${item.objectName}")`;
+      ? `secretObjects ${name}`
+      : `secretObjects ${name} key ${JSON.stringify(item.key)} (objectName ${JSON.stringify(item.objectName)})`;
   throw new KuraSecretObjectError(`${where}: ${message}`, {
     secretName: secretObject.secretName,
     key: item?.key,
@@ -49,6 +51,7 @@ function fail(
 function readItem(
   secretObject: SecretObject,
   type: string,
+  key: string,
   item: SecretObjectData,
   readBytes: ReadObjectBytes,
 ): Uint8Array {
@@ -56,7 +59,7 @@ function readItem(
   if (type !== tlsSecretType) {
     return content;
   }
-  const part = extractTlsPart(content, item.key);
+  const part = extractTlsPart(content, key);
   if (!part.ok) {
     fail(secretObject, item, part.problem);
   }
@@ -65,31 +68,35 @@ function readItem(
 
 /**
  * Reads the objects of one secretObjects entry and builds its data as the CSI driver does.
- * Keys must pass the Secret key rule, a later item with the same key replaces an earlier one,
- * and `kubernetes.io/tls` items are split into certificate and private key. Throws
- * `KuraSecretObjectError`, and passes on what `readBytes` throws for a missing object.
+ * White space around the name, type and keys is removed (the parser has done so already, but a
+ * SecretProviderClass may be built by hand). Keys must pass the Secret key rule, a later item
+ * with the same key replaces an earlier one, and `kubernetes.io/tls` items are split into
+ * certificate and private key. Throws `KuraSecretObjectError`, and passes on what `readBytes`
+ * throws for a missing object.
  */
 export function resolveSecretObject(
   secretObject: SecretObject,
   readBytes: ReadObjectBytes,
 ): ResolvedSecretObject {
-  const nameProblem = checkSecretName(secretObject.secretName);
+  const secretName = trimSpaceAsGo(secretObject.secretName);
+  const nameProblem = checkSecretName(secretName);
   if (nameProblem !== undefined) {
     fail(secretObject, undefined, `invalid secretName: ${nameProblem}`);
   }
-  // The driver trims the type and uses Opaque for an empty one.
-  const type = secretObject.type.trim() === '' ? 'Opaque' : secretObject.type.trim();
+  // The driver uses Opaque for a type that is empty once trimmed.
+  const type = trimSpaceAsGo(secretObject.type) || 'Opaque';
 
   const data = new Map<string, ResolvedSecretData>();
   for (const item of secretObject.data) {
-    const keyProblem = checkSecretKey(item.key);
+    const key = trimSpaceAsGo(item.key);
+    const keyProblem = checkSecretKey(key);
     if (keyProblem !== undefined) {
       fail(secretObject, item, `invalid key: ${keyProblem}`);
     }
-    data.set(item.key, {
-      key: item.key,
+    data.set(key, {
+      key,
       item,
-      content: readItem(secretObject, type, item, readBytes),
+      content: readItem(secretObject, type, key, item, readBytes),
     });
   }
 
@@ -114,5 +121,5 @@ export function resolveSecretObject(
     );
   }
 
-  return { secretName: secretObject.secretName, type, data: [...data.values()] };
+  return { secretName, type, data: [...data.values()] };
 }

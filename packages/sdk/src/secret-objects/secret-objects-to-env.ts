@@ -17,7 +17,9 @@ interface EnvSource {
 }
 
 function describe(source: EnvSource): string {
-  return `secretObjects "${source.secretObject.secretName}" key "${source.entry.key}" (objectName "${source.entry.item.objectName}")`;
+  const secretName = JSON.stringify(source.secretObject.secretName);
+  const objectName = JSON.stringify(source.entry.item.objectName);
+  return `secretObjects ${secretName} key ${JSON.stringify(source.entry.key)} (objectName ${objectName})`;
 }
 
 function fail(source: EnvSource, message: string): never {

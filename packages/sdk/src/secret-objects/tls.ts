@@ -20,7 +20,7 @@ const supportedCurves = new Set(['prime256v1', 'secp384r1', 'secp521r1', 'secp22
 // NOTE: where an object contains no PEM block, the driver also tries it as an unencrypted PKCS #12
 // file. kura does not, because node:crypto cannot parse PKCS #12, so such objects fail here.
 const pkcs12Hint =
-  'kura reads PEM only (the driver also reads an unencrypted PKCS #12 file); convert it with `openssl pkcs12 -nodes`';
+  'kura reads PEM only (the driver also reads an unencrypted PKCS #12 file); convert such a file with `openssl pkcs12 -in FILE.pfx -nodes -passin pass: -out FILE.pem`';
 
 /** Returns the certificate blocks for `tls.crt`, or the private key for `tls.key`. */
 export function extractTlsPart(content: Uint8Array, key: string): TlsPart {
@@ -33,7 +33,7 @@ export function extractTlsPart(content: Uint8Array, key: string): TlsPart {
   }
   return {
     ok: false,
-    problem: `a kubernetes.io/tls Secret takes only the keys ${tlsCertKey} and ${tlsPrivateKeyKey}; move "${key}" to an Opaque secretObjects entry`,
+    problem: `a kubernetes.io/tls Secret takes only the keys ${tlsCertKey} and ${tlsPrivateKeyKey}; move ${JSON.stringify(key)} to an Opaque secretObjects entry`,
   };
 }
 
@@ -59,7 +59,7 @@ function extractPrivateKey(blocks: PemBlock[]): TlsPart {
     // because a Secret with an empty key would only break later, in the TLS server.
     return {
       ok: false,
-      problem: `the private key (PEM block "${keyBlock.type}") is not an unencrypted PKCS #1, PKCS #8 or SEC 1 key; decrypt it with \`openssl pkey\``,
+      problem: `the private key (PEM block ${JSON.stringify(keyBlock.type)}) is not an unencrypted PKCS #1, PKCS #8 or SEC 1 key; decrypt it with \`openssl pkey\``,
     };
   }
   return reencodePrivateKey(key);

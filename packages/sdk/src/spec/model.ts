@@ -64,9 +64,12 @@ export interface SpcObject {
 
 /** One `data` item of a `secretObjects` entry. */
 export interface SecretObjectData {
-  /** Key in the Kubernetes Secret. */
+  /** Key in the Kubernetes Secret, without the white space around it that the CSI driver removes. */
   key: string;
-  /** `objectName` as written in the SecretProviderClass: a file name the SPC produces. */
+  /**
+   * `objectName` as written in the SecretProviderClass, without the white space around it that
+   * the CSI driver removes: a file name the SPC produces, or one object's objectName.
+   */
   objectName: string;
   /** The file name that `objectName` resolved to. */
   fileName: string;
@@ -74,8 +77,9 @@ export interface SecretObjectData {
 
 /** One `secretObjects` entry: a Kubernetes Secret the CSI driver would sync. */
 export interface SecretObject {
+  /** The Secret's name, without the white space around it that the CSI driver removes. */
   secretName: string;
-  /** Kubernetes Secret type, such as `Opaque` or `kubernetes.io/tls`. */
+  /** Kubernetes Secret type, such as `Opaque` or `kubernetes.io/tls`, trimmed the same way. */
   type: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -236,6 +236,22 @@ describe('renderSecretObjects with kubernetes.io/tls', () => {
     expect(error.message).toContain('no PEM CERTIFICATE block');
   });
 
+  it('trims keys before the split, as the driver does', () => {
+    const spc = spcWithSecretObjects([
+      secretObject(' ingress-tls ', ' kubernetes.io/tls\n', {
+        'tls.crt ': 'cert',
+        '\ttls.key': 'cert',
+      }),
+    ]);
+
+    const [secret] = renderSecretObjects(spc, readerOf({ cert: bundle }));
+
+    expect(secret?.metadata.name).toBe('ingress-tls');
+    expect(secret?.type).toBe('kubernetes.io/tls');
+    expect(Object.keys(secret?.data ?? {})).toEqual(['tls.crt', 'tls.key']);
+    expect(secret?.data['tls.crt']).toBe(base64(certificate));
+  });
+
   it('rejects a TLS Secret without tls.key', () => {
     const spc = spcWithSecretObjects([
       secretObject('ingress-tls', 'kubernetes.io/tls', { 'tls.crt': 'cert' }),
@@ -269,9 +285,25 @@ describe('renderSecretObject', () => {
     expect(read).toEqual(['b']);
   });
 
+  it('finds an entry by its trimmed secretName', () => {
+    const spc = spcWithSecretObjects([secretObject('app ', 'Opaque', { A: 'a' })]);
+
+    const secret = renderSecretObject(spc, 'app', readerOf({ a: 'x' }));
+
+    expect(secret.metadata.name).toBe('app');
+  });
+
+  it('says so when the SecretProviderClass has no secretObjects', () => {
+    const spc = spcWithSecretObjects([]);
+
+    expect(() => renderSecretObject(spc, 'app', readerOf({}))).toThrow(
+      'SecretProviderClass default/test-app-secretstore has no secretObjects, so it has no entry named "app"; add a secretObjects entry with that secretName',
+    );
+  });
+
   it('throws KuraNotFoundError listing the entries', () => {
     expect(() => renderSecretObject(exampleSpc, 'other', readerOf(exampleFiles))).toThrow(
-      /no secretObjects entry named "other"; its entries are "test-app-secret"/,
+      /no secretObjects entry named "other"; the entries are named "test-app-secret"/,
     );
     expect(() => renderSecretObject(exampleSpc, 'other', readerOf(exampleFiles))).toThrow(
       KuraNotFoundError,

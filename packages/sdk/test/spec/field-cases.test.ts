@@ -90,7 +90,7 @@ describe('C01 slash in a name without an alias', () => {
 
     expect(problems).toHaveLength(1);
     expect(problems[0]?.field).toBe('spec.secretObjects[0].data[0].objectName');
-    expect(problems[0]?.message).toContain('file names current, previous');
+    expect(problems[0]?.message).toContain('file names "current", "previous"');
   });
 
   it('resolves secretObjects by the file name', () => {

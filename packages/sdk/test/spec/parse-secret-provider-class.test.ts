@@ -570,7 +570,7 @@ const rejected: RejectedRow[] = [
         '- secretName: "app"\n  type: Opaque\n  data:\n    - key: K\n      objectName: missing',
     },
     fields: ['spec.secretObjects[0].data[0].objectName'],
-    message: 'write one of: s',
+    message: 'write one of: "s"',
   },
   {
     rule: 'secretObjects data key with a space',
@@ -1042,7 +1042,7 @@ describe('messages', () => {
         '- secretName: "app"\n  type: Opaque\n  data:\n    - key: K\n      objectName: missing',
     });
 
-    expect(problem?.message).toContain('write one of: keystore.p12, other');
+    expect(problem?.message).toContain('write one of: "keystore.p12", "other"');
   });
 
   it('warns about a non-numeric SSM objectVersion', () => {

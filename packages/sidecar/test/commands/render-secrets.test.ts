@@ -162,6 +162,54 @@ describe('kura render-secrets', () => {
     });
   });
 
+  it('trims keys and objectNames like the driver', async () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const certificate = createCertificatePem('shop.example', key);
+    const mountDir = join(dir, 'mnt');
+    mkdirSync(mountDir);
+    writeFileSync(
+      join(mountDir, 'pfx'),
+      `${key.export({ type: 'pkcs8', format: 'pem' })}${certificate}`,
+    );
+    const spc = join(dir, 'padded.yaml');
+    writeFileSync(
+      spc,
+      `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata:
+  name: padded
+spec:
+  provider: aws
+  parameters:
+    region: "us-east-1"
+    objects: |
+      - objectName: "server-bundle"
+        objectType: "secretsmanager"
+        objectAlias: "pfx"
+  secretObjects:
+    - secretName: " server-tls"
+      type: "kubernetes.io/tls "
+      data:
+        - key: "tls.crt "
+          objectName: " pfx"
+        - key: "\\ttls.key"
+          objectName: "pfx\\n"
+`,
+    );
+
+    const result = await render(['--spc', spc, '--source', 'files', '--mount-dir', mountDir]);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [secret] = parseAllDocuments(result.stdout).map((document) => document.toJS());
+    expect(secret.metadata.name).toBe('server-tls');
+    expect(secret.type).toBe('kubernetes.io/tls');
+    expect(secret.data).toEqual({
+      'tls.crt': Buffer.from(certificate).toString('base64'),
+      'tls.key': Buffer.from(key.export({ type: 'sec1', format: 'pem' })).toString('base64'),
+    });
+  });
+
   it('exits 1 naming the object when the TLS split fails', async () => {
     const mountDir = join(dir, 'mnt');
     mkdirSync(mountDir);

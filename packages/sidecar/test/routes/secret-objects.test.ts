@@ -53,8 +53,8 @@ afterEach(async () => {
   served = undefined;
 });
 
-async function serveWithStore(): Promise<TestServer> {
-  const server = await serveApp({ spc });
+async function serveWithStore(loaded = spc): Promise<TestServer> {
+  const server = await serveApp({ spc: loaded });
   const store = new FakeStore(server.cache);
   store.put(piyopiyo, '1234567');
   store.put(myParameter, 'foobar-value');
@@ -115,6 +115,18 @@ describe('GET /secret-objects/{secretName}', () => {
     const body = (await response.json()) as { __type: string; message: string };
     expect(body.__type).toBe('NotFoundException');
     expect(body.message).toContain('"test-app-secret"');
+  });
+
+  it('returns 404 saying the SPC has no secretObjects', async () => {
+    served = await serveWithStore({ ...spc, secretObjects: [] });
+
+    const response = await served.get('/secret-objects/app');
+
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { message: string };
+    expect(body.message).toBe(
+      'SecretProviderClass default/test-app-secretstore has no secretObjects, so it has no entry named "app"; add a secretObjects entry with that secretName',
+    );
   });
 
   it('returns 422 naming the object of an invalid entry', async () => {
