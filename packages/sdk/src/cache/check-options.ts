@@ -9,7 +9,7 @@ import { KuraConfigError } from '../errors.js';
 /** Node's largest timer delay; a longer one fires at once, which would refresh in a loop. */
 export const maxTimerDelayMs = 2_147_483_647;
 
-/** Longest part of a string value that a message quotes. */
+/** Maximum length of a string value that a message quotes. */
 const maxQuotedLength = 60;
 
 /** Describes a value for a message by its type, quoting short strings and numbers. */

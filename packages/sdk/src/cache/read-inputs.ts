@@ -44,47 +44,47 @@ export interface ParameterReadInput {
  * Checks a `getSecretValue` input. `versionId` and `versionStage` may come together: AWS then
  * requires that they name the same version, as the GetSecretValue API reference states.
  */
-export function checkSecretInput(input: unknown): SecretReadInput {
+export function checkSecretInput(rawInput: unknown): SecretReadInput {
   const caller = 'getSecretValue';
-  const given = requireObjectWithNames(
+  const input = requireObjectWithNames(
     caller,
     { object: 'input', field: 'input field' },
-    input,
+    rawInput,
     secretInputNames,
     "{ secretId: 'prod/db' }",
   ) as unknown as GetSecretValueInput;
   return {
-    secretId: requireId(caller, 'secretId', given.secretId, "'prod/db'"),
-    region: optionalString(caller, 'region', given.region, "'eu-west-1'"),
+    secretId: requireId(caller, 'secretId', input.secretId, "'prod/db'"),
+    region: optionalString(caller, 'region', input.region, "'eu-west-1'"),
     versionId: optionalString(
       caller,
       'versionId',
-      given.versionId,
+      input.versionId,
       "'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111'",
     ),
-    versionStage: optionalString(caller, 'versionStage', given.versionStage, "'AWSPREVIOUS'"),
-    refreshNow: optionalBoolean(caller, 'refreshNow', given.refreshNow) ?? false,
+    versionStage: optionalString(caller, 'versionStage', input.versionStage, "'AWSPREVIOUS'"),
+    refreshNow: optionalBoolean(caller, 'refreshNow', input.refreshNow) ?? false,
   };
 }
 
 /** Checks a `getParameter` input. A version number may be given as a number or a string. */
-export function checkParameterInput(input: unknown): ParameterReadInput {
+export function checkParameterInput(rawInput: unknown): ParameterReadInput {
   const caller = 'getParameter';
-  const given = requireObjectWithNames(
+  const input = requireObjectWithNames(
     caller,
     { object: 'input', field: 'input field' },
-    input,
+    rawInput,
     parameterInputNames,
     "{ name: '/prod/db/host' }",
   ) as unknown as GetParameterInput;
-  const name = requireId(caller, 'name', given.name, "'/prod/db/host'");
+  const name = requireId(caller, 'name', input.name, "'/prod/db/host'");
   const suffix = parameterSelectorSuffix(name);
   if (suffix !== undefined) {
     throw selectorSuffixError(caller, name, suffix);
   }
 
-  const version = checkVersion(caller, given.version);
-  const label = optionalString(caller, 'label', given.label, "'stable'");
+  const version = checkVersion(caller, input.version);
+  const label = optionalString(caller, 'label', input.label, "'stable'");
   if (version !== undefined && label !== undefined) {
     throw new KuraConfigError(
       `${caller}: parameter ${name} has both version (${version}) and label (${label}); set only one of them`,
@@ -92,11 +92,11 @@ export function checkParameterInput(input: unknown): ParameterReadInput {
   }
   return {
     name,
-    region: optionalString(caller, 'region', given.region, "'eu-west-1'"),
+    region: optionalString(caller, 'region', input.region, "'eu-west-1'"),
     version,
     label,
-    withDecryption: optionalBoolean(caller, 'withDecryption', given.withDecryption) ?? false,
-    refreshNow: optionalBoolean(caller, 'refreshNow', given.refreshNow) ?? false,
+    withDecryption: optionalBoolean(caller, 'withDecryption', input.withDecryption) ?? false,
+    refreshNow: optionalBoolean(caller, 'refreshNow', input.refreshNow) ?? false,
   };
 }
 

@@ -56,45 +56,45 @@ export interface ResolvedCacheOptions {
  * messages, because `openSecretStore` passes its cache options through here.
  */
 export function resolveCacheOptions(
-  options: unknown,
+  rawOptions: unknown,
   env: NodeJS.ProcessEnv = process.env,
   caller = 'createSecretsCache',
 ): ResolvedCacheOptions {
-  const given = requireObjectWithNames(
+  const options = requireObjectWithNames(
     caller,
     { object: 'options', field: 'option' },
-    options === undefined ? {} : options,
+    rawOptions === undefined ? {} : rawOptions,
     cacheOptionNames,
     "{ region: 'eu-west-1' }",
   ) as SecretsCacheOptions;
 
   const region =
-    optionalString(caller, 'region', given.region, "'eu-west-1'") ??
+    optionalString(caller, 'region', options.region, "'eu-west-1'") ??
     nonEmpty(env.AWS_REGION) ??
     nonEmpty(env.AWS_DEFAULT_REGION);
   const source = optionalMethods<AwsSource>(
     caller,
     'source',
-    given.source,
+    options.source,
     awsSourceMethods,
     'an AwsSource',
   );
   const clientConfig = (optionalPlainObject(
     caller,
     'clientConfig',
-    given.clientConfig,
+    options.clientConfig,
     'an AWS SDK client configuration object such as { endpoint: "http://127.0.0.1:5000" }',
   ) ?? {}) as AwsClientConfig;
   const refreshIntervalMs =
     optionalDurationMs(
       caller,
       'refreshIntervalMs',
-      given.refreshIntervalMs,
+      options.refreshIntervalMs,
       1,
       '300000 for 5 minutes',
     ) ?? defaultRefreshIntervalMs;
-  const backoff = resolveBackoff(caller, given.backoff);
-  const maxEntries = given.maxEntries ?? defaultMaxEntries;
+  const backoff = resolveBackoff(caller, options.backoff);
+  const maxEntries = options.maxEntries ?? defaultMaxEntries;
   if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw invalidField(
       caller,
@@ -104,7 +104,7 @@ export function resolveCacheOptions(
     );
   }
   const clock =
-    optionalMethods<Clock>(caller, 'clock', given.clock, clockMethods, 'a Clock') ?? systemClock;
+    optionalMethods<Clock>(caller, 'clock', options.clock, clockMethods, 'a Clock') ?? systemClock;
 
   return Object.freeze({
     region,
@@ -118,24 +118,24 @@ export function resolveCacheOptions(
   });
 }
 
-function resolveBackoff(caller: string, value: unknown): Readonly<BackoffPolicy> {
-  if (value === undefined) {
+function resolveBackoff(caller: string, rawBackoff: unknown): Readonly<BackoffPolicy> {
+  if (rawBackoff === undefined) {
     return defaultBackoffPolicy;
   }
-  const given = requireObjectWithNames(
+  const backoff = requireObjectWithNames(
     caller,
     { object: 'backoff', field: 'backoff field' },
-    value,
+    rawBackoff,
     backoffFieldNames,
     '{ baseMs: 1000, factor: 2, maxMs: 300000 }',
   ) as Partial<BackoffPolicy>;
   const baseMs =
-    optionalDurationMs(caller, 'backoff.baseMs', given.baseMs, 1, '1000') ??
+    optionalDurationMs(caller, 'backoff.baseMs', backoff.baseMs, 1, '1000') ??
     defaultBackoffPolicy.baseMs;
   const maxMs =
-    optionalDurationMs(caller, 'backoff.maxMs', given.maxMs, 1, '300000') ??
+    optionalDurationMs(caller, 'backoff.maxMs', backoff.maxMs, 1, '300000') ??
     defaultBackoffPolicy.maxMs;
-  const factor = given.factor ?? defaultBackoffPolicy.factor;
+  const factor = backoff.factor ?? defaultBackoffPolicy.factor;
   if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
     throw invalidField(caller, 'backoff.factor', 'a number of at least 1, such as 2', factor);
   }

@@ -49,21 +49,21 @@ const storeOptionNames = [
 
 const spcExample = "'k8s/secretproviderclass.yaml'";
 
-export async function resolveStoreOptions(options: unknown): Promise<ResolvedStoreOptions> {
-  const given = requireObjectWithNames(
+export async function resolveStoreOptions(rawOptions: unknown): Promise<ResolvedStoreOptions> {
+  const options = requireObjectWithNames(
     caller,
     { object: 'options', field: 'option' },
-    options,
+    rawOptions,
     storeOptionNames,
     `{ spc: ${spcExample} }`,
   ) as unknown as SecretStoreOptions;
 
-  checkSpc(given.spc);
-  const spcName = optionalString(caller, 'spcName', given.spcName, "'app-secrets'");
-  const mountDir = optionalString(caller, 'mountDir', given.mountDir, "'/mnt/secrets-store'");
-  const settleMs = optionalDurationMs(caller, 'settleMs', given.settleMs, 0, '50');
+  checkSpc(options.spc);
+  const spcName = optionalString(caller, 'spcName', options.spcName, "'app-secrets'");
+  const mountDir = optionalString(caller, 'mountDir', options.mountDir, "'/mnt/secrets-store'");
+  const settleMs = optionalDurationMs(caller, 'settleMs', options.settleMs, 0, '50');
 
-  const policy = given.source ?? (mountDir === undefined ? 'aws' : 'auto');
+  const policy = options.source ?? (mountDir === undefined ? 'aws' : 'auto');
   if (!policies.includes(policy)) {
     throw invalidField(
       caller,
@@ -78,8 +78,8 @@ export async function resolveStoreOptions(options: unknown): Promise<ResolvedSto
     );
   }
 
-  const spc = await loadSpc(given.spc, spcName);
-  const { cache, ownsCache } = pickCache(given, spc.region);
+  const spc = await loadSpc(options.spc, spcName);
+  const { cache, ownsCache } = pickCache(options, spc.region);
   return Object.freeze({ spc, policy, mountDir, settleMs, cache, ownsCache });
 }
 

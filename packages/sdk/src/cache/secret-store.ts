@@ -287,7 +287,7 @@ class SpcSecretStore implements SecretStore {
   // --- refreshing ----------------------------------------------------------------------------
 
   /**
-   * Fetches one object now and resolves once every file of it holds the fetched value. Rejects
+   * Fetches one object now and resolves once every file of it contains the fetched value. Rejects
    * with the fetch's error, or with the error that kept the files from taking the value (a
    * jmesPath extraction failure); the files then keep their last values.
    */
@@ -319,7 +319,10 @@ class SpcSecretStore implements SecretStore {
       this.#applyMountFile(file);
     }
     if (missing.length > 0) {
-      throw this.#missingFilesError(missing);
+      // The watcher emits the `error` event of a removed file, so only the status changes here.
+      const error = this.#missingFilesError(missing);
+      this.#records.markStale(missing, error);
+      throw error;
     }
   }
 

@@ -84,9 +84,9 @@ export class StoreEvents {
 
 function checkArguments(method: string, event: unknown, listener: unknown): void {
   if (typeof event !== 'string' || !(eventNames as readonly string[]).includes(event)) {
-    const shown = typeof event === 'string' ? `"${event.slice(0, 60)}"` : describeValue(event);
+    const eventText = typeof event === 'string' ? `"${event.slice(0, 60)}"` : describeValue(event);
     throw new KuraConfigError(
-      `store.${method}: unknown event ${shown}: listen to "change", "stale" or "error"`,
+      `store.${method}: unknown event ${eventText}: listen to "change", "stale" or "error"`,
     );
   }
   if (typeof listener !== 'function') {

@@ -82,12 +82,12 @@ export interface GetSecretValueInput {
 }
 
 export interface GetParameterInput {
-  /** Name or ARN, without a selector suffix. */
+  /** Name or ARN, without a `:version` or `:label` suffix, which is rejected before any call. */
   name: string;
   /** Region to read from. Default: the cache's `region`. */
   region?: string;
-  /** Version number, such as `"3"`. Exclusive with `label`. Default: the latest version. */
-  version?: string;
+  /** Version number, such as `3` or `'3'`. Exclusive with `label`. Default: the latest version. */
+  version?: string | number;
   /** A parameter label. Exclusive with `version`. Default: none. */
   label?: string;
   /** Decrypts a SecureString. Default false, as in GetParameter; true and false are cached apart. */
@@ -120,11 +120,19 @@ export interface SecretStore {
   status(name: string): ObjectStatus;
   /** Returns the status of every file, in SPC order, each object followed by its jmesPath files. Never a value. */
   objects(): ObjectStatus[];
+  /**
+   * Adds a listener. Throws `KuraConfigError` for an unknown event or a listener that is not a
+   * function, and `KuraClosedError` after `close()`. A listener that throws is caught and
+   * reported as a `KuraListenerWarning` process warning, and the other listeners still run.
+   */
   on<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this;
+  /** Removes a listener added with `on`. */
   off<E extends keyof SecretStoreEvents>(event: E, listener: SecretStoreEvents[E]): this;
   /**
    * Fetches one object (by file name or objectName), or every object, now; under `files` it
-   * rereads the mount dir. Rejects with the first error, and the last values stay.
+   * rereads the mount dir. Resolves once every file it covers, jmesPath files included,
+   * contains the fetched value. Rejects with the first error otherwise (a failed fetch, a failed
+   * extraction, a missing mount file), and those files keep their last values.
    */
   refresh(name?: string): Promise<void>;
   /** The cache the store reads through; ids the SPC loaded cost no second AWS call. */

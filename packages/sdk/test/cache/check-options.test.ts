@@ -15,7 +15,7 @@ describe('closestName', () => {
     expect(closestName('mountDr', storeOptions)).toBe('mountDir');
   });
 
-  it('returns undefined for a name three or more edits away', () => {
+  it('ignores names three edits away', () => {
     expect(closestName('color', storeOptions)).toBeUndefined();
     expect(closestName('timeoutMs', storeOptions)).toBeUndefined();
   });

@@ -180,7 +180,7 @@ describe('store listener that throws', () => {
 });
 
 describe('store.refresh', () => {
-  it('resolves once the object has the fetched value', async () => {
+  it('resolves after applying the fetched value', async () => {
     const { store, source } = await openOneSecret();
     source.putSecret('app/db', 'pw-2');
 
@@ -222,7 +222,7 @@ describe('store.refresh', () => {
     expect(errors).toEqual(['KURA_EXTRACT_FAILED']);
   });
 
-  it('rejects again while the value still cannot be extracted', async () => {
+  it('rejects again while extraction still fails', async () => {
     const { spc, source, clock } = setUp([
       {
         objectName: 'db',
@@ -240,7 +240,7 @@ describe('store.refresh', () => {
     expect(store.get('dbpw')).toBe('pw-1');
   });
 
-  it('resolves after the value can be extracted again', async () => {
+  it('resolves once extraction works again', async () => {
     const { spc, source, clock } = setUp([
       {
         objectName: 'db',
@@ -260,7 +260,7 @@ describe('store.refresh', () => {
     expect(store.status('dbpw').stale).toBe(false);
   });
 
-  it('rejects refresh of all objects when one fails', async () => {
+  it('rejects refresh() when one object fails', async () => {
     const { spc, source, clock } = setUp([
       { objectName: 'app/db', objectType: 'secretsmanager' },
       {
@@ -281,7 +281,7 @@ describe('store.refresh', () => {
     expect(store.get('dbpw')).toBe('pw-1');
   });
 
-  it('rejects an unknown name and a name that is not a string', async () => {
+  it('rejects unknown and non-string names', async () => {
     const { store } = await openOneSecret();
 
     await expect(store.refresh('nope')).rejects.toBeInstanceOf(KuraNotFoundError);
@@ -340,7 +340,7 @@ describe('openSecretStore options', () => {
     expect(error.message).toContain('but got the number 42');
   });
 
-  it('rejects an spc object that is not a parsed SecretProviderClass', async () => {
+  it('rejects an unparsed spc object', async () => {
     const error = await rejectionOf({ spc: { kind: 'SecretProviderClass' } });
 
     expect(error.message).toContain('invalid spc');
@@ -366,7 +366,7 @@ describe('openSecretStore options', () => {
     expect(fractionalBackoff.message).toContain('invalid backoff.baseMs');
   });
 
-  it('suggests the option a misspelt name stands for', async () => {
+  it('suggests the closest option name', async () => {
     const caseSlip = await rejectionOf({ spc, refreshIntervalMS: 1000 });
     const typo = await rejectionOf({ spc, regon: 'us-east-1' });
     const unrelated = await rejectionOf({ spc, color: 'blue' });
@@ -419,7 +419,7 @@ describe('openSecretStore options', () => {
     expect(store.get('app/db')).toBe('pw-1');
   });
 
-  it('checks options before reading the SecretProviderClass file', async () => {
+  it('checks options before reading the file', async () => {
     const error = await rejectionOf({ spc: '/nonexistent/spc.yaml', settleMs: -1 });
 
     expect(error.message).toContain('invalid settleMs');

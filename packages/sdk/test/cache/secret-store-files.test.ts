@@ -145,6 +145,21 @@ describe('openSecretStore with source files', () => {
 
     expect(store.get('piyopiyo')).toBe('7654321');
   });
+
+  it('rejects refresh of a removed file', async () => {
+    await writeExample('1234567', 'foobar-value', 'provider');
+    const store = await openSecretStore({ spc, mountDir: dir, source: 'files', settleMs: 10 });
+    stores.push(store);
+
+    await rm(join(dir, 'piyopiyo'));
+    const refreshing = store.refresh('piyopiyo');
+
+    await expect(refreshing).rejects.toBeInstanceOf(KuraMountError);
+    await expect(refreshing).rejects.toThrow('lacks piyopiyo');
+    expect(store.get('piyopiyo')).toBe('1234567');
+    expect(store.status('piyopiyo').stale).toBe(true);
+    expect(store.status('piyopiyo').lastErrorCode).toBe('KURA_MOUNT_FAILED');
+  });
 });
 
 describe('openSecretStore with source auto', () => {

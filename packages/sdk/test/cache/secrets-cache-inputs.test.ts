@@ -59,7 +59,7 @@ describe('createSecretsCache options', () => {
     expect(error.message).toContain('but got the number 42');
   });
 
-  it('suggests the option a misspelt name stands for', () => {
+  it('suggests the closest option name', () => {
     const error = configErrorOf(() =>
       createSecretsCache({ regon: 'us-east-1' } as unknown as SecretsCacheOptions),
     );
@@ -138,7 +138,7 @@ describe('getSecretValue input', () => {
     expect(refreshNow.message).toContain('invalid refreshNow: expected true or false');
   });
 
-  it('suggests the field a misspelt name stands for', async () => {
+  it('suggests the closest field name', async () => {
     const { cache } = setUp();
 
     const error = await rejectionOf(
@@ -163,7 +163,7 @@ describe('getSecretValue input', () => {
 });
 
 describe('getParameter input', () => {
-  it('rejects a missing input object and a missing name', async () => {
+  it('rejects missing input and name', async () => {
     const { cache } = setUp();
 
     const input = await rejectionOf(cache.getParameter(undefined as unknown as GetParameterInput));
@@ -185,7 +185,7 @@ describe('getParameter input', () => {
     expect(source.parameterCalls).toEqual([]);
   });
 
-  it('rejects a label suffix in the name part of an ARN', async () => {
+  it('rejects a label suffix in an ARN', async () => {
     const { cache } = setUp();
 
     const error = await rejectionOf(
@@ -208,7 +208,7 @@ describe('getParameter input', () => {
     expect(error.message).toContain('has both version (1) and label (stable); set only one');
   });
 
-  it('rejects a version that is not a positive whole number', async () => {
+  it('rejects invalid version numbers', async () => {
     const { cache } = setUp();
 
     for (const version of ['0', 'v1', '1.5', '', -1, 1.5, true]) {
@@ -219,11 +219,11 @@ describe('getParameter input', () => {
     }
   });
 
-  it('reads a version given as a number or a string as one entry', async () => {
+  it('caches number and string versions together', async () => {
     const { source, cache } = setUp();
     source.putParameter('/app/p', 'value-1');
 
-    const byNumber = await cache.getParameter({ name: '/app/p', version: 1 as unknown as string });
+    const byNumber = await cache.getParameter({ name: '/app/p', version: 1 });
     const byString = await cache.getParameter({ name: '/app/p', version: '1' });
 
     expect(byNumber.value).toBe('value-1');
