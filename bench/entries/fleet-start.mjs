@@ -7,8 +7,9 @@
  * calls are in `params`.
  *
  * kura pod: what `kura serve` does at start (packages/sidecar/src/commands/serve.ts): one
- * cache for the pod, `openSecretStore` retried after 1 s, 2 s, 4 s ... (at most 60 s) while it
- * fails. Values a failed attempt did read stay in the cache, so a retry reads only the rest.
+ * cache for the pod, `openSecretStore` retried while it fails, after 1 s, 2 s, 4 s ... (at
+ * most 60 s), each wait scaled at random to 50–100%. Values a failed attempt did read stay in
+ * the cache, so a retry reads only the rest.
  *
  * Naive pod (baseline): one GetParameter per object, all at once, through an SSMClient with
  * the AWS SDK's default retries (standard mode, 3 attempts). A pod whose reads still fail
@@ -84,7 +85,8 @@ async function startKuraPod(fleet, sdk, spc, proxyUrl) {
         return true;
       } catch {
         fleet.failedStarts += 1;
-        await sleep(fleet, Math.min(serveRetryMaxMs, serveRetryBaseMs * 2 ** (attempt - 1)));
+        const cappedMs = Math.min(serveRetryMaxMs, serveRetryBaseMs * 2 ** (attempt - 1));
+        await sleep(fleet, cappedMs * (0.5 + fleet.random() * 0.5));
       }
     }
     return false;
@@ -122,7 +124,7 @@ async function runFleet({ target, offsets, deadlineMs, startPod }) {
     target,
     limit: { operations: limitedOperations, ratePerSecond, burst },
   });
-  const fleet = { stopped: false, timers: new Set(), failedStarts: 0 };
+  const fleet = { stopped: false, timers: new Set(), failedStarts: 0, random: seededRandom(7) };
   let ready = 0;
   const start = performance.now();
   let lastReadyMs = 0;

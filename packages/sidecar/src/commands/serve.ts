@@ -45,6 +45,15 @@ Exit codes:
 const loadRetryBaseMs = 1_000;
 const loadRetryMaxMs = 60_000;
 
+/**
+ * Returns the wait before retry `attempt` of the first load: the capped exponential delay,
+ * scaled at random to 50–100% of it. Pods throttled together would otherwise retry together.
+ */
+function loadRetryDelayMs(attempt: number): number {
+  const capped = Math.min(loadRetryMaxMs, loadRetryBaseMs * 2 ** (attempt - 1));
+  return Math.round(capped * (0.5 + Math.random() * 0.5));
+}
+
 function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -69,8 +78,9 @@ interface StoreLoader {
 }
 
 /**
- * Opens the store in the background, retrying with capped exponential backoff while the first
- * load fails (AWS unreachable, a secret not created yet), and hands it to the app once loaded.
+ * Opens the store in the background, retrying with capped exponential backoff and jitter
+ * while the first load fails (AWS unreachable, a secret not created yet), and hands it to the
+ * app once loaded.
  */
 function loadStoreInBackground(
   config: ServeConfig,
@@ -104,7 +114,7 @@ function loadStoreInBackground(
       if (closed) {
         return;
       }
-      const delayMs = Math.min(loadRetryMaxMs, loadRetryBaseMs * 2 ** (attempt - 1));
+      const delayMs = loadRetryDelayMs(attempt);
       logger.error(
         { error: describeError(error), attempt, retryInMs: delayMs },
         'loading the objects failed',
