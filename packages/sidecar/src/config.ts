@@ -299,7 +299,7 @@ function parseBoolean(origin: string, text: string): boolean {
   if (lowered === 'false' || lowered === '0') {
     return false;
   }
-  throw optionError(origin, `invalid value "${text}"; write true or false`);
+  throw optionError(origin, `invalid value "${text}"; write true, false, 1 or 0`);
 }
 
 function parseValue(option: OptionSpec, origin: string, text: string): string | number | boolean {
@@ -404,6 +404,12 @@ function validate(config: ServeConfig): void {
   }
   if (config.spcName !== undefined && config.spcPath === undefined) {
     throw new KuraConfigError('--spc-name needs --spc FILE, the manifest to pick it from');
+  }
+  if (config.allowUnlisted && config.spcPath === undefined) {
+    throw new KuraConfigError(
+      '--allow-unlisted (KURA_ALLOW_UNLISTED) applies only with --spc FILE; without a ' +
+        'SecretProviderClass every id is served already, so leave it out',
+    );
   }
   // Node's http.createServer rejects a headers timeout longer than the request timeout.
   if (config.headersTimeoutMs > config.requestTimeoutMs) {

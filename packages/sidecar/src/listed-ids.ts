@@ -23,8 +23,11 @@ export interface ParameterSelector {
 export type Resolution =
   /** The SPC object to serve. */
   | { kind: 'listed'; object: SpcObject }
-  /** The id names objects of the SPC, but none of them has the requested selector. */
-  | { kind: 'selectorNotListed'; objectName: string }
+  /**
+   * The id names objects of the SPC, but none of them has the requested selector. `objects` are
+   * the id's objects, whose selectors are the ones the SPC lists.
+   */
+  | { kind: 'selectorNotListed'; objectName: string; objects: readonly SpcObject[] }
   /** The id is only the file name of a jmesPath entry, which only `/objects` serves. */
   | { kind: 'jmesPath' }
   /** The SPC names the id nowhere. */
@@ -115,7 +118,11 @@ function resolve<S extends SecretSelector | ParameterSelector>(
   if (object !== undefined) {
     return { kind: 'listed', object };
   }
-  return { kind: 'selectorNotListed', objectName: (byName[0] as SpcObject).objectName };
+  return {
+    kind: 'selectorNotListed',
+    objectName: (byName[0] as SpcObject).objectName,
+    objects: byName,
+  };
 }
 
 export class ListedIds {

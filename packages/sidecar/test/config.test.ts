@@ -25,16 +25,43 @@ describe('resolveServeConfig', () => {
   });
 
   it('reads --flag=value and bare boolean flags', () => {
-    const config = resolveServeConfig(['--log-level=debug', '--allow-unlisted'], {});
+    const config = resolveServeConfig(['--log-level=debug', '--allow-unlisted', '--spc=a'], {});
     expect(config.logLevel).toBe('debug');
     expect(config.allowUnlisted).toBe(true);
   });
 
-  it('reads boolean variables', () => {
-    expect(resolveServeConfig([], { KURA_ALLOW_UNLISTED: 'TRUE' }).allowUnlisted).toBe(true);
-    expect(() => resolveServeConfig([], { KURA_ALLOW_UNLISTED: 'yes' })).toThrow(
-      /KURA_ALLOW_UNLISTED: invalid value "yes"; write true or false/,
+  it.each([
+    ['TRUE', true],
+    ['true', true],
+    [' 1 ', true],
+    ['False', false],
+    ['0', false],
+  ])('reads the boolean variable %j', (text, expected) => {
+    const env = { KURA_SPC: 'a.yaml', KURA_ALLOW_UNLISTED: text };
+
+    expect(resolveServeConfig([], env).allowUnlisted).toBe(expected);
+  });
+
+  it.each(['yes', 'on', '2'])('rejects the boolean variable %j, listing the values', (text) => {
+    const env = { KURA_SPC: 'a.yaml', KURA_ALLOW_UNLISTED: text };
+
+    expect(() => resolveServeConfig([], env)).toThrow(
+      `KURA_ALLOW_UNLISTED: invalid value "${text}"; write true, false, 1 or 0`,
     );
+  });
+
+  it('reads a boolean flag value', () => {
+    expect(resolveServeConfig(['--spc', 'a.yaml', '--allow-unlisted=0'], {}).allowUnlisted).toBe(
+      false,
+    );
+  });
+
+  it('rejects --allow-unlisted without --spc', () => {
+    expect(() => resolveServeConfig(['--allow-unlisted'], {})).toThrow(
+      '--allow-unlisted (KURA_ALLOW_UNLISTED) applies only with --spc FILE',
+    );
+    expect(() => resolveServeConfig([], { KURA_ALLOW_UNLISTED: 'true' })).toThrow(KuraConfigError);
+    expect(resolveServeConfig(['--allow-unlisted=false'], {}).allowUnlisted).toBe(false);
   });
 
   it('rejects a non-loopback host without the flag', () => {

@@ -15,7 +15,7 @@ import {
 } from '../limits.js';
 import { type ParameterSelector, parameterSelectorOf } from '../listed-ids.js';
 import { requireFileStore } from './file-store.js';
-import { jmesPathFileError, unlistedError } from './unlisted.js';
+import { describeListedSelectors, jmesPathFileError, unlistedError } from './unlisted.js';
 
 const parameters = ['name', 'version', 'label', 'withDecryption'] as const;
 
@@ -153,20 +153,27 @@ export async function handleGetParameter(
     case 'listed':
       object = resolution.object;
       break;
-    case 'selectorNotListed':
+    case 'selectorNotListed': {
+      const selector = {
+        requested: describeParameterSelector(requested),
+        listed: resolution.objects.map((listed) =>
+          describeParameterSelector(parameterSelectorOf(listed)),
+        ),
+      };
       if (context.source === 'files') {
         throw new HttpError(
           400,
           'ParameterVersionNotFound',
-          `the mount dir has no value of name "${name}" with ${describeParameterSelector(requested)}; ` +
-            'the SecretProviderClass lists other versions of it',
+          `the mount dir has no value of name "${name}" with ${selector.requested}, because ` +
+            `the SecretProviderClass ${describeListedSelectors(selector.listed)}`,
         );
       }
       if (!context.allowUnlisted) {
-        throw unlistedError('name', name, describeParameterSelector(requested));
+        throw unlistedError('name', name, selector);
       }
       awsName = resolution.objectName;
       break;
+    }
     case 'jmesPath':
       if (!context.allowUnlisted || context.source === 'files') {
         throw jmesPathFileError('name', name);

@@ -15,7 +15,7 @@ import {
 } from '../limits.js';
 import { type Resolution, type SecretSelector, secretSelectorOf } from '../listed-ids.js';
 import { refreshFile, requireFileStore } from './file-store.js';
-import { jmesPathFileError, unlistedError } from './unlisted.js';
+import { describeListedSelectors, jmesPathFileError, unlistedError } from './unlisted.js';
 
 const parameters = ['secretId', 'versionId', 'versionStage', 'refreshNow'] as const;
 
@@ -162,20 +162,27 @@ export async function handleGetSecretValue(
     case 'listed':
       object = resolution.object;
       break;
-    case 'selectorNotListed':
+    case 'selectorNotListed': {
+      const selector = {
+        requested: describeSecretSelector(requested),
+        listed: resolution.objects.map((listed) =>
+          describeSecretSelector(secretSelectorOf(listed)),
+        ),
+      };
       if (context.source === 'files') {
         throw new HttpError(
           400,
           'ResourceNotFoundException',
-          `the mount dir has no value of secretId "${secretId}" with ${describeSecretSelector(requested)}; ` +
-            'the SecretProviderClass lists other versions of it',
+          `the mount dir has no value of secretId "${secretId}" with ${selector.requested}, ` +
+            `because the SecretProviderClass ${describeListedSelectors(selector.listed)}`,
         );
       }
       if (!context.allowUnlisted) {
-        throw unlistedError('secretId', secretId, describeSecretSelector(requested));
+        throw unlistedError('secretId', secretId, selector);
       }
       awsId = resolution.objectName;
       break;
+    }
     case 'jmesPath':
       if (!context.allowUnlisted || context.source === 'files') {
         throw jmesPathFileError('secretId', secretId);

@@ -1,15 +1,34 @@
 import { HttpError } from '../http.js';
 
+/** A requested version that no listed object of the id has, and the versions the SPC lists. */
+export interface UnlistedSelector {
+  /** Such as `versionStage AWSPREVIOUS`. */
+  requested: string;
+  /** One description per listed object of the id; duplicates are allowed. */
+  listed: readonly string[];
+}
+
+/** Describes the versions the SPC lists for an id, such as `lists it only with version 2`. */
+export function describeListedSelectors(listed: readonly string[]): string {
+  const distinct = [...new Set(listed)];
+  return distinct.length === 1
+    ? `lists it only with ${distinct[0]}`
+    : `lists only these versions of it: ${distinct.join(', ')}`;
+}
+
 /**
  * Builds the 403 for an id the SecretProviderClass does not name, naming the id and the flag.
- * `selector` describes a requested version (`versionStage AWSPREVIOUS`) that no listed object of
- * the id has.
+ * With `selector`, the id is named, but not with the requested version.
  */
-export function unlistedError(parameter: string, id: string, selector?: string): HttpError {
+export function unlistedError(
+  parameter: string,
+  id: string,
+  selector?: UnlistedSelector,
+): HttpError {
   const subject =
     selector === undefined
       ? `${parameter} "${id}" is not named by the SecretProviderClass (by objectName, ARN or file name)`
-      : `${parameter} "${id}" with ${selector} is not named by the SecretProviderClass, which lists other versions of it`;
+      : `${parameter} "${id}" with ${selector.requested} is not named by the SecretProviderClass, which ${describeListedSelectors(selector.listed)}`;
   return new HttpError(
     403,
     'UnlistedIdException',

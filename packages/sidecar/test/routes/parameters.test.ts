@@ -163,7 +163,9 @@ describe('GET /systemsmanager/parameters/get with a selector', () => {
     expect(response.status).toBe(403);
     const body = await response.json().then(asJson);
     expect(body.id).toBe('/app/flag');
-    expect(body.message).toContain('version 5');
+    expect(body.message).toContain(
+      'name "/app/flag" with version 5 is not named by the SecretProviderClass, which lists only these versions of it: no version or label (the latest version), version 2;',
+    );
     expect(served.cache.parameterCalls).toEqual([]);
   });
 
@@ -185,6 +187,22 @@ describe('GET /systemsmanager/parameters/get with a selector', () => {
     expect(response.status).toBe(400);
     expect((await response.json().then(asJson)).__type).toBe('ParameterVersionNotFound');
     expect(served.cache.parameterCalls).toEqual([]);
+  });
+
+  it('names the one listed version under --source files', async () => {
+    served = await serveApp({ spc: testSpc, source: 'files' });
+    const store = new FakeStore(served.cache);
+    store.put(parameterObject, 'param-value', { source: 'files' });
+    served.app.setStore(store);
+
+    const response = await served.get('/systemsmanager/parameters/get?name=/app/db/password:1');
+
+    expect(response.status).toBe(400);
+    const body = await response.json().then(asJson);
+    expect(body.__type).toBe('ParameterVersionNotFound');
+    expect(body.message).toBe(
+      'the mount dir has no value of name "/app/db/password" with version 1, because the SecretProviderClass lists it only with no version or label (the latest version)',
+    );
   });
 });
 

@@ -275,7 +275,9 @@ describe('GET /secretsmanager/get on an id listed twice', () => {
     const body = await response.json().then(asJson);
     expect(body.__type).toBe('UnlistedIdException');
     expect(body.id).toBe('db-pass');
-    expect(body.message).toContain('versionId nonexistent');
+    expect(body.message).toContain(
+      'secretId "db-pass" with versionId nonexistent is not named by the SecretProviderClass, which lists only these versions of it: versionStage AWSCURRENT, versionStage AWSPREVIOUS;',
+    );
     expect(served.cache.secretCalls).toEqual([]);
   });
 
@@ -343,7 +345,9 @@ describe('GET /secretsmanager/get on an id listed twice', () => {
       expect(response.status).toBe(400);
       const body = await response.json().then(asJson);
       expect(body.__type).toBe('ResourceNotFoundException');
-      expect(body.message).toContain('versionId nonexistent');
+      expect(body.message).toBe(
+        'the mount dir has no value of secretId "db-pass" with versionId nonexistent, because the SecretProviderClass lists only these versions of it: versionStage AWSCURRENT, versionStage AWSPREVIOUS',
+      );
       expect(served.cache.secretCalls).toEqual([]);
     });
 
