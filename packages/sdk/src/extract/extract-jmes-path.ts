@@ -1,15 +1,20 @@
 /**
  * jmesPath extraction: applies each `jmesPath` entry of an object to the object's JSON content
- * and returns the bytes of each entry's file. It uses jmespath.js, an implementation of the
- * original JMESPath specification, as the AWS provider's go-jmespath is, on values decoded as
- * Go decodes them, and `to_string` encodes as Go's `json.Marshal`. Errors never quote the
- * content.
+ * and returns the bytes of each entry's file. The content is decoded once, as Go decodes it,
+ * and each entry is evaluated on it as go-jmespath v0.4.0 evaluates it (see
+ * jmes-path-interpreter.ts), so the files hold the AWS provider's bytes. Errors never quote
+ * the content.
  */
-import jmespath from 'jmespath';
 import { KuraExtractError } from '../errors.js';
 import { truncate } from '../spec/fields.js';
+import { JmesPathSyntaxError, parseJmesPath } from '../spec/jmes-path-syntax.js';
 import type { JmesPathEntry, ObjectType } from '../spec/model.js';
-import { GoJsonSyntaxError, marshalJsonAsGo, parseJsonAsGo } from './parse-json.js';
+import {
+  describeValueType,
+  evaluateJmesPath,
+  JmesPathEvaluationError,
+} from './jmes-path-interpreter.js';
+import { GoJsonSyntaxError, maxJsonDepth, parseJsonAsGo } from './parse-json.js';
 
 /** The object whose content is extracted from, for error messages. */
 export interface ExtractSubject {
@@ -26,8 +31,7 @@ function noun(subject: ExtractSubject): string {
 
 /** Returns the JMESPath type of a result with its article: `a number`, `an array`, ... */
 function describeType(value: unknown): string {
-  const tag = Object.prototype.toString.call(value);
-  const name = tag.slice('[object '.length, -1).toLowerCase();
+  const name = describeValueType(value);
   return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
@@ -45,39 +49,21 @@ function parseContent(content: Uint8Array, subject: ExtractSubject, paths: strin
     return parseJsonAsGo(text);
   } catch (error) {
     if (!(error instanceof GoJsonSyntaxError)) throw error;
-    throw new KuraExtractError(`${prefix}. ${advice}`);
+    const depth = /nested/.test(error.message)
+      ? `: its arrays and objects are nested deeper than ${maxJsonDepth}, Go's limit`
+      : '';
+    throw new KuraExtractError(`${prefix}${depth}. ${advice}`);
   }
 }
 
-/**
- * Runs jmespath.js with `to_string` encoding as Go's `json.Marshal`. jmespath.js 0.16 encodes
- * with the global `JSON.stringify` in `to_string` and nowhere else, and it offers no way to
- * replace a function, so the global is swapped for the duration of this synchronous call.
- */
-// NOTE: jmespath.js still differs from go-jmespath in two rare cases. length() of a string
-// counts UTF-16 code units where Go counts code points (3, not 2, for "😀é"). Sorting orders
-// characters above U+FFFF by UTF-16 units where Go orders by bytes.
-function searchAsGo(document: unknown, expression: string): unknown {
-  const stringify = JSON.stringify;
-  JSON.stringify = marshalJsonAsGo as typeof JSON.stringify;
-  try {
-    return jmespath.search(document, expression);
-  } finally {
-    JSON.stringify = stringify;
-  }
-}
-
-/** Rewords a jmespath.js evaluation error; its messages name internal type numbers. */
+/** Explains an evaluation error in words that never include a value. */
 function explainEvaluationError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
   if (error instanceof GoJsonSyntaxError) {
-    return 'to_string cannot encode an infinite number';
+    return 'to_string cannot encode an infinite or NaN number, as Go cannot';
   }
-  if (/^TypeError: /.test(message)) {
-    const name = /^TypeError: (\w+)\(\)/.exec(message)?.[1];
-    const subject = name === undefined ? 'a function' : `${name}()`;
-    return `${subject} received an argument of the wrong JSON type; check the types it accepts at https://jmespath.org/specification.html#built-in-functions`;
-  }
+  if (error instanceof JmesPathEvaluationError) return error.message;
+  if (error instanceof JmesPathSyntaxError) return `it is not valid JMESPath: ${error.message}`;
+  if (error instanceof RangeError) return 'the expression or the content is nested too deeply';
   return 'the expression failed on this content';
 }
 
@@ -90,7 +76,8 @@ function searchOne(
 
   let result: unknown;
   try {
-    result = searchAsGo(document, entry.path);
+    // Parsed for each entry, as go-jmespath's Search does, so literals are never shared.
+    result = evaluateJmesPath(parseJmesPath(entry.path), document);
   } catch (error) {
     throw new KuraExtractError(
       `${where} could not be evaluated: ${explainEvaluationError(error)}.`,
@@ -114,8 +101,9 @@ function searchOne(
 
 /**
  * Applies every entry to the content and returns one file content per entry, in entry order.
- * Throws `KuraExtractError` when the content is not JSON, an expression fails or matches
- * nothing, or a result is not a string.
+ * The entries share one decoded document, as in the provider, so an entry with `sort_by`
+ * reorders an array for the entries after it. Throws `KuraExtractError` when the content is
+ * not JSON, an expression fails or matches nothing, or a result is not a string.
  */
 export function extractJmesPath(
   content: Uint8Array,

@@ -1,10 +1,11 @@
 /**
  * A JMESPath lexer and parser that accepts and rejects exactly what go-jmespath v0.4.0 (the
  * AWS provider's library) accepts and rejects while parsing, including its quirks: a function
- * call may end with a comma, and arguments need no comma between them. jmespath.js's `compile`
- * accepts some expressions that Go rejects, such as `a.`, and then crashes while searching.
- * The tree it builds holds only what kura checks afterwards: function calls and `&`.
+ * call may end with a comma, arguments need no comma between them, and a raw string may name
+ * the function (`'to_string'(a)`). It builds go-jmespath's tree, which
+ * extract/jmes-path-interpreter.ts evaluates.
  */
+import { GoJsonSyntaxError, parseJsonAsGo } from '../extract/parse-json.js';
 
 /** An expression go-jmespath rejects; `position` is the 0-based offset in the expression. */
 export class JmesPathSyntaxError extends Error {
@@ -48,15 +49,66 @@ interface Token {
   type: TokenType;
   value: string;
   position: number;
+  /** The decoded value of a JSON literal. */
+  literal?: unknown;
 }
 
-/** A node of the parsed expression. Only function calls and `&` carry details. */
+export type ComparatorOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** A node of go-jmespath's syntax tree; `position` is the offset reported in messages. */
 export type JmesPathNode =
+  /** go-jmespath's empty node, left where it drops an index error; evaluating it fails. */
+  | { kind: 'empty' }
+  | { kind: 'identity' }
+  | { kind: 'current' }
   | { kind: 'field'; name: string }
-  | { kind: 'function'; name: string | undefined; args: JmesPathNode[]; position: number }
+  | { kind: 'literal'; value: unknown }
+  | { kind: 'index'; index: number }
+  | {
+      kind: 'slice';
+      start: number | undefined;
+      stop: number | undefined;
+      step: number | undefined;
+      position: number;
+    }
+  | { kind: 'comparator'; operator: ComparatorOperator; left: JmesPathNode; right: JmesPathNode }
+  | { kind: 'and' | 'or' | 'pipe' | 'subexpression'; left: JmesPathNode; right: JmesPathNode }
+  | { kind: 'projection' | 'valueProjection'; left: JmesPathNode; right: JmesPathNode }
+  | { kind: 'filterProjection'; left: JmesPathNode; right: JmesPathNode; condition: JmesPathNode }
+  | { kind: 'flatten' | 'not'; child: JmesPathNode }
   | { kind: 'expref'; child: JmesPathNode; position: number }
-  | { kind: 'slice'; step: number | undefined; position: number }
-  | { kind: 'other'; children: JmesPathNode[] };
+  | { kind: 'multiSelectList'; items: JmesPathNode[] }
+  | { kind: 'multiSelectHash'; entries: { key: string; value: JmesPathNode }[] }
+  /** `name` is undefined when the callee is neither a name nor a string: go-jmespath panics. */
+  | { kind: 'function'; name: string | undefined; args: JmesPathNode[]; position: number };
+
+/** Returns the child nodes of a node, for walks over the whole tree. */
+export function childNodes(node: JmesPathNode): JmesPathNode[] {
+  switch (node.kind) {
+    case 'comparator':
+    case 'and':
+    case 'or':
+    case 'pipe':
+    case 'subexpression':
+    case 'projection':
+    case 'valueProjection':
+      return [node.left, node.right];
+    case 'filterProjection':
+      return [node.left, node.right, node.condition];
+    case 'flatten':
+    case 'not':
+    case 'expref':
+      return [node.child];
+    case 'multiSelectList':
+      return node.items;
+    case 'multiSelectHash':
+      return node.entries.map((entry) => entry.value);
+    case 'function':
+      return node.args;
+    default:
+      return [];
+  }
+}
 
 const singleCharTokens = new Map<string, TokenType>([
   ['.', 'dot'],
@@ -94,18 +146,14 @@ function power(type: TokenType): number {
 const identifierStart = /[A-Za-z_]/;
 const identifierPart = /[A-Za-z0-9_]/;
 
-/** Parses JSON as Go's `json.Unmarshal` would accept it; a number must fit a float64. */
-function isGoJson(text: string): boolean {
-  let valid = true;
+/** Decodes JSON as Go's `json.Unmarshal` does, or returns undefined when Go rejects it. */
+function decodeGoJson(text: string): { value: unknown } | undefined {
   try {
-    JSON.parse(text, (_key, value: unknown) => {
-      if (typeof value === 'number' && !Number.isFinite(value)) valid = false;
-      return value;
-    });
-  } catch {
-    return false;
+    return { value: parseJsonAsGo(text) };
+  } catch (error) {
+    if (error instanceof GoJsonSyntaxError) return undefined;
+    throw error;
   }
-  return valid;
 }
 
 /** Reads up to the closing `end` character, skipping a character after each backslash. */
@@ -122,30 +170,44 @@ function readUntil(expression: string, start: number, end: string): number {
 
 /**
  * Reads a raw string literal from just after its opening quote, step by step as go-jmespath's
- * `consumeRawStringLiteral` does. It stops at a closing quote or at the last character. It
- * reports an unclosed literal only when it reads past the end (`'` alone or `'a\\'`).
- * Returns the index after the literal.
+ * `consumeRawStringLiteral` does, and returns its value and the index after it. `\'` becomes
+ * `'` and every other backslash stays. go-jmespath's peek at the end of the expression leaves
+ * its last read width at 0, so a literal that is not closed is always an error.
  */
-function readRawString(expression: string, start: number): number {
+function readRawString(expression: string, start: number): { value: string; end: number } {
   let index = start;
-  let pastEnd = false;
+  let lastWidth = 0;
   const next = (): string | undefined => {
-    pastEnd = index >= expression.length;
-    if (pastEnd) return undefined;
+    if (index >= expression.length) {
+      lastWidth = 0;
+      return undefined;
+    }
+    lastWidth = 1;
     index += 1;
     return expression[index - 1];
   };
-  const peek = (): string | undefined => expression[index];
+  const peek = (): string | undefined => {
+    const char = next();
+    index -= lastWidth;
+    return char;
+  };
 
+  let value = '';
+  let chunkStart = start;
   let current = next();
   while (current !== "'" && peek() !== undefined) {
-    if (current === '\\' && peek() === "'") next();
+    if (current === '\\' && peek() === "'") {
+      value += `${expression.slice(chunkStart, index - 1)}'`;
+      next();
+      chunkStart = index;
+    }
     current = next();
   }
-  if (pastEnd) {
+  if (lastWidth === 0) {
     throw new JmesPathSyntaxError("the ' opened here is never closed", start - 1);
   }
-  return index;
+  if (chunkStart < index) value += expression.slice(chunkStart, index - 1);
+  return { value, end: index };
 }
 
 function tokenize(expression: string): Token[] {
@@ -182,23 +244,26 @@ function tokenize(expression: string): Token[] {
     } else if (char === '"') {
       index = readUntil(expression, index, '"') + 1;
       const text = expression.slice(start, index);
-      if (!isGoJson(text)) {
+      const decoded = decodeGoJson(text);
+      if (decoded === undefined) {
         throw new JmesPathSyntaxError(`the quoted name ${text} has an invalid escape`, start);
       }
-      push('quotedIdentifier', JSON.parse(text) as string, start);
+      push('quotedIdentifier', decoded.value as string, start);
     } else if (char === "'") {
-      index = readRawString(expression, index);
-      push('stringLiteral', expression.slice(start, index), start);
+      const raw = readRawString(expression, index);
+      index = raw.end;
+      push('stringLiteral', raw.value, start);
     } else if (char === '`') {
       index = readUntil(expression, index, '`') + 1;
       const literal = expression.slice(start + 1, index - 1).replaceAll('\\`', '`');
-      if (!isGoJson(literal)) {
+      const decoded = decodeGoJson(literal);
+      if (decoded === undefined) {
         throw new JmesPathSyntaxError(
           `the literal \`${literal}\` is not valid JSON; write a string literal in single quotes ('text') or quote strings inside the backticks`,
           start,
         );
       }
-      push('jsonLiteral', literal, start);
+      tokens.push({ type: 'jsonLiteral', value: literal, position: start, literal: decoded.value });
     } else if ('|&<>!='.includes(char)) {
       const pair = char + (next ?? '');
       const doubled = new Map<string, TokenType>([
@@ -239,13 +304,13 @@ function describeToken(token: Token): string {
     : `${token.value} at position ${token.position}`;
 }
 
-const identity: JmesPathNode = { kind: 'other', children: [] };
+const identity: JmesPathNode = { kind: 'identity' };
 
-function other(...children: JmesPathNode[]): JmesPathNode {
-  return { kind: 'other', children };
-}
+/** The largest and smallest Go `int` (int64), which `strconv.Atoi` accepts. */
+const maxInt64 = 2n ** 63n - 1n;
+const minInt64 = -(2n ** 63n);
 
-/** A Pratt parser with go-jmespath's grammar, binding powers and error cases. */
+/** A Pratt parser with go-jmespath's grammar, binding powers, tree and error cases. */
 class Parser {
   private index = 0;
 
@@ -295,30 +360,38 @@ class Parser {
   private nud(token: Token): JmesPathNode {
     switch (token.type) {
       case 'jsonLiteral':
+        return { kind: 'literal', value: token.literal ?? null };
       case 'stringLiteral':
+        return { kind: 'literal', value: token.value };
       case 'current':
-        return other();
+        return { kind: 'current' };
       case 'identifier':
         return { kind: 'field', name: token.value };
       case 'quotedIdentifier':
         if (this.current().type === 'lparen') {
           throw this.error('a function name cannot be quoted', token);
         }
-        return other();
-      case 'star':
-        return other(this.current().type === 'rbracket' ? identity : this.projectionRhs(20));
+        return { kind: 'field', name: token.value };
+      case 'star': {
+        const right = this.current().type === 'rbracket' ? identity : this.projectionRhs(20);
+        return { kind: 'valueProjection', left: identity, right };
+      }
       case 'filter':
         return this.filter(identity);
       case 'lbrace':
         return this.multiSelectHash();
       case 'flatten':
-        return other(this.projectionRhs(9));
+        return {
+          kind: 'projection',
+          left: { kind: 'flatten', child: identity },
+          right: this.projectionRhs(9),
+        };
       case 'lbracket':
         return this.bracketNud();
       case 'expref':
         return { kind: 'expref', child: this.expression(0), position: token.position };
       case 'not':
-        return other(this.expression(45));
+        return { kind: 'not', child: this.expression(45) };
       case 'lparen': {
         const inner = this.expression(0);
         this.match('rparen', ')');
@@ -340,14 +413,14 @@ class Parser {
       } catch (error) {
         // go-jmespath drops this error and goes on parsing with an empty node.
         if (!(error instanceof JmesPathSyntaxError)) throw error;
-        return other();
+        return { kind: 'empty' };
       }
-      return this.projectIfSlice(index);
+      return this.projectIfSlice(identity, index);
     }
     if (type === 'star' && this.lookahead(1) === 'rbracket') {
       this.advance();
       this.advance();
-      return other(this.projectionRhs(20));
+      return { kind: 'projection', left: identity, right: this.projectionRhs(20) };
     }
     return this.multiSelectList();
   }
@@ -356,32 +429,41 @@ class Parser {
     switch (token.type) {
       case 'dot':
         if (this.current().type !== 'star') {
-          return other(left, this.dotRhs(40));
+          return { kind: 'subexpression', left, right: this.dotRhs(40) };
         }
         this.advance();
-        return other(left, this.projectionRhs(40));
+        return { kind: 'valueProjection', left, right: this.projectionRhs(40) };
       case 'pipe':
-        return other(left, this.expression(1));
+        return { kind: 'pipe', left, right: this.expression(1) };
       case 'or':
-        return other(left, this.expression(2));
+        return { kind: 'or', left, right: this.expression(2) };
       case 'and':
-        return other(left, this.expression(3));
+        return { kind: 'and', left, right: this.expression(3) };
       case 'lparen':
         return this.functionCall(token, left);
       case 'filter':
         return this.filter(left);
       case 'flatten':
-        return other(left, this.projectionRhs(9));
+        return {
+          kind: 'projection',
+          left: { kind: 'flatten', child: left },
+          right: this.projectionRhs(9),
+        };
       case 'comparator':
-        return other(left, this.expression(5));
+        return {
+          kind: 'comparator',
+          operator: token.value as ComparatorOperator,
+          left,
+          right: this.expression(5),
+        };
       case 'lbracket': {
         const type = this.current().type;
         if (type === 'number' || type === 'colon') {
-          return other(left, this.projectIfSlice(this.indexExpression()));
+          return this.projectIfSlice(left, this.indexExpression());
         }
         this.match('star', 'a number, : or * after [');
         this.match('rbracket', ']');
-        return other(left, this.projectionRhs(20));
+        return { kind: 'projection', left, right: this.projectionRhs(20) };
       }
       default:
         throw this.error(`unexpected ${describeToken(token)}`, token);
@@ -389,7 +471,10 @@ class Parser {
   }
 
   private functionCall(token: Token, callee: JmesPathNode): JmesPathNode {
-    const name = callee.kind === 'field' ? callee.name : undefined;
+    // go-jmespath takes the callee's value as the name: a field's name or a literal string.
+    let name: string | undefined;
+    if (callee.kind === 'field') name = callee.name;
+    if (callee.kind === 'literal' && typeof callee.value === 'string') name = callee.value;
     const args: JmesPathNode[] = [];
     while (this.current().type !== 'rparen') {
       args.push(this.expression(0));
@@ -400,22 +485,26 @@ class Parser {
   }
 
   private integer(token: Token): number {
-    const value = Number(token.value);
     // Go's strconv.Atoi takes an int64, so "-" or 20 digits fail.
-    if (!/^-?[0-9]+$/.test(token.value) || !Number.isSafeInteger(value)) {
+    if (!/^-?[0-9]+$/.test(token.value)) {
       throw this.error(`the index ${token.value} is not an integer`, token);
     }
-    return value;
+    const value = BigInt(token.value);
+    if (value > maxInt64 || value < minInt64) {
+      throw this.error(`the index ${token.value} is out of the 64-bit integer range`, token);
+    }
+    // An index beyond 2^53 is out of every array's range, so the rounding does not matter.
+    return Number(value);
   }
 
   private indexExpression(): JmesPathNode {
     if (this.lookahead(0) === 'colon' || this.lookahead(1) === 'colon') {
       return this.sliceExpression();
     }
-    this.integer(this.current());
+    const index = this.integer(this.current());
     this.advance();
     this.match('rbracket', ']');
-    return other();
+    return { kind: 'index', index };
   }
 
   private sliceExpression(): JmesPathNode {
@@ -434,11 +523,13 @@ class Parser {
       this.advance();
     }
     this.match('rbracket', ']');
-    return { kind: 'slice', step: parts[2], position };
+    return { kind: 'slice', start: parts[0], stop: parts[1], step: parts[2], position };
   }
 
-  private projectIfSlice(index: JmesPathNode): JmesPathNode {
-    return index.kind === 'slice' ? other(index, this.projectionRhs(20)) : index;
+  private projectIfSlice(left: JmesPathNode, index: JmesPathNode): JmesPathNode {
+    const indexed: JmesPathNode = { kind: 'subexpression', left, right: index };
+    if (index.kind !== 'slice') return indexed;
+    return { kind: 'projection', left: indexed, right: this.projectionRhs(20) };
   }
 
   private multiSelectList(): JmesPathNode {
@@ -449,31 +540,31 @@ class Parser {
       this.match('comma', ', or ]');
     }
     this.match('rbracket', ']');
-    return other(...items);
+    return { kind: 'multiSelectList', items };
   }
 
   private multiSelectHash(): JmesPathNode {
-    const values: JmesPathNode[] = [];
+    const entries: { key: string; value: JmesPathNode }[] = [];
     for (;;) {
-      const key = this.current().type;
-      if (key !== 'identifier' && key !== 'quotedIdentifier') {
+      const key = this.current();
+      if (key.type !== 'identifier' && key.type !== 'quotedIdentifier') {
         throw this.error(`expected a key name in {...}, found ${describeToken(this.current())}`);
       }
       this.advance();
       this.match('colon', ': after the key');
-      values.push(this.expression(0));
+      entries.push({ key: key.value, value: this.expression(0) });
       const separator = this.current().type;
       if (separator === 'comma' || separator === 'rbrace') this.advance();
       if (separator === 'rbrace') break;
     }
-    return other(...values);
+    return { kind: 'multiSelectHash', entries };
   }
 
   private filter(left: JmesPathNode): JmesPathNode {
     const condition = this.expression(0);
     this.match('rbracket', '] to close the filter');
     const right = this.current().type === 'flatten' ? identity : this.projectionRhs(21);
-    return other(left, right, condition);
+    return { kind: 'filterProjection', left, right, condition };
   }
 
   private dotRhs(bindingPower: number): JmesPathNode {
@@ -511,5 +602,11 @@ class Parser {
  * go-jmespath rejects while parsing.
  */
 export function parseJmesPath(expression: string): JmesPathNode {
-  return new Parser(tokenize(expression)).parse();
+  try {
+    return new Parser(tokenize(expression)).parse();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // NOTE: go-jmespath accepts any nesting, but this recursive parser runs out of stack.
+    throw new JmesPathSyntaxError('the expression is nested too deeply for kura to parse', 0);
+  }
 }

@@ -1,14 +1,16 @@
 /**
  * The `jmesPath` entries of an object. Expressions are parsed as go-jmespath parses them and
- * their function calls are checked, so a bad path is reported before any AWS call. The
- * `jmespath` package, which evaluates them, implements the original JMESPath specification,
- * as go-jmespath does.
+ * their function calls are checked, so a bad path is reported before any AWS call.
  */
-import jmespath from 'jmespath';
 import { decodeStruct, readStringField, suggestFieldName, truncate } from './fields.js';
 import { computeFileName } from './file-names.js';
 import { describeGoYamlValue, type GoYamlValue } from './go-yaml.js';
-import { type JmesPathNode, JmesPathSyntaxError, parseJmesPath } from './jmes-path-syntax.js';
+import {
+  childNodes,
+  type JmesPathNode,
+  JmesPathSyntaxError,
+  parseJmesPath,
+} from './jmes-path-syntax.js';
 import type { JmesPathEntry } from './model.js';
 import {
   checkObjectFileName,
@@ -19,7 +21,6 @@ import {
 } from './object-rules.js';
 import type { ObjectLocation } from './problems.js';
 
-const compile = (jmespath as unknown as { compile(expression: string): unknown }).compile;
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A dot-separated part that is meant as one key: no JMESPath operator or space in it. */
 const keyLike = /^[^\s"'`()[\]{}|&,*@!=<>?.:]+$/;
@@ -85,7 +86,7 @@ function plural(count: number): string {
 
 function checkFunction(node: Extract<JmesPathNode, { kind: 'function' }>): string | undefined {
   if (node.name === undefined) {
-    return `only a function name may be followed by ( at position ${node.position}, such as to_string(a)`;
+    return `only a function name or a 'quoted' string may be followed by ( at position ${node.position}, such as to_string(a)`;
   }
   const spec = functions.get(node.name);
   if (spec === undefined) {
@@ -115,8 +116,6 @@ function checkFunction(node: Extract<JmesPathNode, { kind: 'function' }>): strin
  */
 function checkNode(node: JmesPathNode, exprefAllowed: boolean): string | undefined {
   switch (node.kind) {
-    case 'field':
-      return undefined;
     case 'slice':
       return node.step === 0
         ? `the slice at position ${node.position} has a step of 0; use a step other than 0`
@@ -137,7 +136,7 @@ function checkNode(node: JmesPathNode, exprefAllowed: boolean): string | undefin
       return undefined;
     }
     default:
-      for (const child of node.children) {
+      for (const child of childNodes(node)) {
         const problem = checkNode(child, false);
         if (problem !== undefined) return problem;
       }
@@ -153,15 +152,7 @@ function findProblem(expression: string): string | undefined {
     if (!(error instanceof JmesPathSyntaxError)) throw error;
     return error.message;
   }
-  const problem = checkNode(tree, false);
-  if (problem !== undefined) return problem;
-  try {
-    compile(expression);
-  } catch {
-    // NOTE: go-jmespath accepts this, but jmespath.js, which kura evaluates with, does not.
-    return 'kura cannot evaluate this form of the expression; write it without trailing commas in function calls and with a comma between arguments';
-  }
-  return undefined;
+  return checkNode(tree, false);
 }
 
 /**

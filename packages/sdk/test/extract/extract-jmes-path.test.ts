@@ -104,7 +104,7 @@ describe('extractJmesPath', () => {
     const error = extractError('{"n":"secret-text"}', 'abs(n)');
 
     expect(error.message).toContain('could not be evaluated');
-    expect(error.message).toContain('abs() received an argument of the wrong JSON type');
+    expect(error.message).toContain('argument 1 of abs() must be number, not string');
     expect(error.message).not.toContain('secret-text');
     expect(error.message).not.toContain('"app-key"');
   });
@@ -170,7 +170,7 @@ describe('extractJmesPath', () => {
 
   it.each([
     ['\u2028\u2029', String.raw`"\u2028\u2029"`],
-    ['\b\f\u0001\u007f', `${String.raw`"\u0008\u000c\u0001`}\u007f"`],
+    ['\b\f\u0001\u007f', `${String.raw`"\b\f\u0001`}\u007f"`],
     ['\n\r\t"\\/', String.raw`"\n\r\t\"\\/"`],
     ['\ud800x', '"\ufffdx"'],
   ])('escapes the string %j as Go does', (text, expected) => {

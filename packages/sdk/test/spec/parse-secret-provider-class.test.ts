@@ -868,9 +868,11 @@ describe('jmesPath checks while parsing', () => {
     ['`{bad}`', 'not valid JSON'],
     ['`1e400`', 'not valid JSON'],
     ["'a\\'", 'never closed'],
+    ["'ab", 'never closed'],
     ['a ||', 'incomplete'],
     ['a{b: c}', 'unexpected {'],
     ['a[-]', 'not an integer'],
+    ['a[9223372036854775808]', 'out of the 64-bit integer range'],
     ['"a"(b)', 'cannot be quoted'],
   ])('rejects %s', (path, reason) => {
     const [problem] = problemsOf({ objects: withPath(path) });
@@ -898,7 +900,10 @@ describe('jmesPath checks while parsing', () => {
 
   it.each([
     'to_string(a,)',
-    "'ab",
+    'to_string(@.a)',
+    'to_string(@.*)',
+    "'to_string'(n)",
+    'to_string(a[9223372036854775807])',
     '{a: b c: d}',
     'sort_by(items, &name)[0].v',
     'a[?b==`1`].c | [0]',
