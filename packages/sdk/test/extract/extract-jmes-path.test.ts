@@ -223,3 +223,159 @@ describe('extractJmesPath', () => {
     expect(extractJmesPath(encoder.encode('not-json'), [], secret)).toEqual([]);
   });
 });
+
+/** Bytes that go-jmespath v0.4.0 gave for each expression, on this document. */
+const goDocument =
+  '{"a":"x","b":"y","n":1,"e":"😀é","arr":[3,1,2],"strs":["b","a","x"],"objs":[{"k":2},{"k":1}]}';
+
+describe('extractJmesPath as go-jmespath', () => {
+  it.each([
+    ['to_string(a < b)', 'null'],
+    ['to_string(a >= a)', 'null'],
+    ["to_string(strs[?@ > 'a'])", '[]'],
+    ['to_string(`true` < `false`)', 'null'],
+    ['to_string(n < `2`)', 'true'],
+    ['to_string(arr[?@ > `1`])', '[3,2]'],
+  ])('orders only numbers: %s', (path, expected) => {
+    expect(extract(goDocument, [path])).toEqual([expected]);
+  });
+
+  it.each([
+    ["''", 'null'],
+    ["' '", 'null'],
+    ["'0x10'", 'null'],
+    ["'0b11'", 'null'],
+    ["'0o17'", 'null'],
+    ["'1_000'", '1000'],
+    ["'1__0'", 'null'],
+    ["'_1'", 'null'],
+    ["'1e1_0'", '10000000000'],
+    ["'1e400'", 'null'],
+    ["'1e-400'", '0'],
+    ["'-1e-400'", '-0'],
+    ["'0x1p-2'", '0.25'],
+    ["'0X1.8P1'", '3'],
+    ["'0xep0'", '14'],
+    ["'0x1p-1074'", '5e-324'],
+    ["'0x1p-1075'", '0'],
+    ["'0x1.fffffffffffff7p1023'", '1.7976931348623157e+308'],
+    ["'0x1.fffffffffffff8p1023'", 'null'],
+    ["'0x123456789abcdef0123p0'", '5.373003642731685e+21'],
+    ["'+.5'", '0.5'],
+    ["'5.'", '5'],
+    ["'017'", '17'],
+    ["'infinit'", 'null'],
+    ["'-nan'", 'null'],
+    ["' 1'", 'null'],
+  ])('reads to_number(%s) as strconv.ParseFloat', (literal, expected) => {
+    expect(extract('{}', [`to_string(to_number(${literal}))`])).toEqual([expected]);
+  });
+
+  it.each(["'inf'", "'-Infinity'", "'NaN'"])(
+    'fails to_string of to_number(%s) as json.Marshal does',
+    (literal) => {
+      const error = extractError('{}', `to_string(to_number(${literal}))`);
+
+      expect(error.message).toContain('cannot encode an infinite or NaN number');
+    },
+  );
+
+  it.each([
+    ['to_string(@.a)', 'x'],
+    ['to_string(@.*)', '["x","y",1,"😀é",[3,1,2],["b","a","x"],[{"k":2},{"k":1}]]'],
+    ["'to_string'(n)", '1'],
+    ['`"to_string"`(n)', '1'],
+  ])('evaluates %s, which jmespath.js cannot parse', (path, expected) => {
+    expect(extract(goDocument, [path])).toEqual([expected]);
+  });
+
+  it.each([
+    ['to_string(@[0])', 'null'],
+    ['to_string(@[*])', 'null'],
+    ['to_string(@[-1])', 'null'],
+    ['to_string(arr[9223372036854775807])', 'null'],
+  ])('gives null for %s', (path, expected) => {
+    expect(extract(goDocument, [path])).toEqual([expected]);
+  });
+
+  it.each([
+    ['reverse(e)', 'é😀'],
+    ['to_string(length(e))', '2'],
+    ['to_string(sort(`["\\u00e9", "\\ud83d\\ude00", "\\uffff", "a"]`))', '["a","é","￿","😀"]'],
+    ['max(`["\\ud83d\\ude00", "\\uffff"]`)', '😀'],
+    [
+      'to_string(sort_by(`[{"s":"\\ud83d\\ude00"},{"s":"\\uffff"}]`, &s))',
+      '[{"s":"￿"},{"s":"😀"}]',
+    ],
+  ])('treats strings as Go does: %s', (path, expected) => {
+    expect(extract(goDocument, [path])).toEqual([expected]);
+  });
+
+  it.each([
+    ['to_string(abs(a)[])', 'null'],
+    ['to_string(abs(a).*)', 'null'],
+    ['to_string(abs(a)[?@])', 'null'],
+    ['to_string(objs[0].*.to_string(@))', '["null","2"]'],
+    ['to_string(`false`.[a])', '[null]'],
+    ['to_string([avg(`[]`)] == [avg(`[]`)])', 'false'],
+  ])('copies go-jmespath quirk %s', (path, expected) => {
+    expect(extract(goDocument, [path])).toEqual([expected]);
+  });
+
+  it('lets later entries see the order sort_by left, as the provider does', () => {
+    const files = extract(goDocument, [
+      'to_string(objs)',
+      'to_string(sort_by(objs, &k))',
+      'to_string(objs)',
+    ]);
+
+    expect(files).toEqual(['[{"k":2},{"k":1}]', '[{"k":1},{"k":2}]', '[{"k":1},{"k":2}]']);
+  });
+
+  it.each([
+    ['to_string(contains(`[[1]]`, `[1]`))', 'contains() compared an array'],
+    ["to_string(merge('a'))", 'merge() received an argument that is not an object'],
+    ['to_string(merge(`{}`, abs(a)[]))', 'merge() received an argument that is not an object'],
+  ])('reports %s, where the provider crashes', (path, reason) => {
+    const error = extractError(goDocument, path);
+
+    expect(error.message).toContain(reason);
+    expect(error.message).toContain('Go panic');
+  });
+
+  it('reports a sort_by key of the wrong type', () => {
+    const error = extractError(goDocument, 'to_string(sort_by(`[1, "a"]`, &@))');
+
+    expect(error.message).toContain('sort_by() gives keys of different types');
+  });
+});
+
+describe('extractJmesPath on deep JSON', () => {
+  const nested = (depth: number) =>
+    `{"a":"x","b":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
+  it('extracts from a document nested 10000 deep, as Go does', () => {
+    expect(extract(nested(10_000), ['a'])).toEqual(['x']);
+  });
+
+  it('encodes a document nested 10000 deep', () => {
+    const [text] = extract(nested(10_000), ['to_string(b)']);
+
+    expect(text).toHaveLength(2 * 9_999);
+  });
+
+  it('compares two arrays nested 9999 deep', () => {
+    const deep = `${'['.repeat(9_999)}${']'.repeat(9_999)}`;
+    const json = `{"b":${deep},"c":${deep},"d":${deep.replace('[]', '[1]')}}`;
+
+    expect(extract(json, ['to_string(b == c)', 'to_string(b == d)'])).toEqual(['true', 'false']);
+  });
+
+  it('rejects a document nested 10001 deep as not JSON, naming the secret', () => {
+    const error = extractError(nested(10_001), 'a');
+
+    expect(error).toBeInstanceOf(KuraExtractError);
+    expect(error.message).toContain('hello-secret');
+    expect(error.message).toContain('nested deeper than 10000');
+  });
+});

@@ -873,6 +873,7 @@ describe('jmesPath checks while parsing', () => {
     ['a{b: c}', 'unexpected {'],
     ['a[-]', 'not an integer'],
     ['a[9223372036854775808]', 'out of the 64-bit integer range'],
+    [`${'('.repeat(20_000)}a${')'.repeat(20_000)}`, 'nested too deeply'],
     ['"a"(b)', 'cannot be quoted'],
   ])('rejects %s', (path, reason) => {
     const [problem] = problemsOf({ objects: withPath(path) });
