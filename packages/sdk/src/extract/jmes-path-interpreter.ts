@@ -18,7 +18,7 @@
 import type { ComparatorOperator, JmesPathNode } from '../spec/jmes-path-syntax.js';
 import { compareUtf8, marshalJsonAsGo, parseFloatAsGo } from './parse-json.js';
 
-/** An evaluation failure; the message names the function or step, never a value. */
+/** An evaluation failure. The message names the function or step, never a value. */
 export class JmesPathEvaluationError extends Error {}
 
 /**
@@ -105,8 +105,10 @@ function sliceArray(array: unknown[], node: Extract<JmesPathNode, { kind: 'slice
     if (actual >= length) return step < 0 ? length - 1 : length;
     return actual;
   };
-  const start = node.start === undefined ? (step < 0 ? length - 1 : 0) : cap(node.start);
-  const stop = node.stop === undefined ? (step < 0 ? -1 : length) : cap(node.stop);
+  let start = step < 0 ? length - 1 : 0;
+  if (node.start !== undefined) start = cap(node.start);
+  let stop = step < 0 ? -1 : length;
+  if (node.stop !== undefined) stop = cap(node.stop);
 
   const result: unknown[] = [];
   if (step > 0) {
@@ -151,7 +153,7 @@ function hasType(value: unknown, type: ArgumentType): boolean {
 interface FunctionEntry {
   /** The accepted types of each argument. */
   args: ArgumentType[][];
-  /** The last argument repeats; go-jmespath then checks only the count, not the types. */
+  /** The last argument repeats, and go-jmespath then checks only the count, not the types. */
   variadic?: boolean;
   call(args: unknown[], interpreter: Interpreter): unknown;
 }
@@ -259,7 +261,7 @@ function sortValues(array: unknown[]): unknown[] {
   return [...(array as string[])].sort(compareUtf8);
 }
 
-/** A Go interface `==` on two decoded values, which panics on two arrays or two objects. */
+/** Compares as Go's interface `==` does, which panics on two arrays or two objects. */
 function interfaceEqual(left: unknown, right: unknown): boolean {
   if ((Array.isArray(left) && Array.isArray(right)) || (isObject(left) && isObject(right))) {
     throw new JmesPathPanicError(
@@ -497,12 +499,14 @@ export function describeValueType(value: unknown): string {
   return typeof value;
 }
 
-/** Evaluates a tree; errors are JmesPathEvaluationError, or GoJsonSyntaxError from to_string. */
+/** Evaluates a tree. Errors are JmesPathEvaluationError, or GoJsonSyntaxError from to_string. */
 class Interpreter {
   evaluate(node: JmesPathNode, value: unknown): unknown {
     switch (node.kind) {
       case 'empty':
-        throw new JmesPathEvaluationError('the index could not be read, so the provider fails');
+        throw new JmesPathEvaluationError(
+          'an index in the expression is not a number, so go-jmespath fails',
+        );
       case 'identity':
       case 'current':
         return value;

@@ -274,7 +274,7 @@ export function parseFloatAsGo(text: string): number | undefined {
   }
   if (/^nan$/i.test(text)) return Number.NaN;
 
-  // Go needs at least one digit in the mantissa; the patterns allow underscores alone.
+  // Go needs at least one digit in the mantissa, but the patterns allow underscores alone.
   const isHex = hexFloat.test(text);
   if (isHex) {
     if (!/[0-9a-fA-F]/.test(text.replace(/^[+-]?0[xX]/, '').split(/[pP]/)[0] ?? ''))

@@ -1,8 +1,8 @@
 /**
  * A JMESPath lexer and parser that accepts and rejects exactly what go-jmespath v0.4.0 (the
- * AWS provider's library) accepts and rejects while parsing, including its quirks: a function
- * call may end with a comma, arguments need no comma between them, and a raw string may name
- * the function (`'to_string'(a)`). It builds go-jmespath's tree, which
+ * AWS provider's library) accepts and rejects while parsing. That includes its quirks. A
+ * function call may end with a comma, arguments need no comma between them, and a raw string
+ * may name the function (`'to_string'(a)`). It builds go-jmespath's tree, which
  * extract/jmes-path-interpreter.ts evaluates.
  */
 import { GoJsonSyntaxError, parseJsonAsGo } from '../extract/parse-json.js';
@@ -55,9 +55,9 @@ interface Token {
 
 export type ComparatorOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
-/** A node of go-jmespath's syntax tree; `position` is the offset reported in messages. */
+/** A node of go-jmespath's syntax tree. `position` is the offset reported in messages. */
 export type JmesPathNode =
-  /** go-jmespath's empty node, left where it drops an index error; evaluating it fails. */
+  /** go-jmespath's empty node, left where it drops an index error. Evaluating it fails. */
   | { kind: 'empty' }
   | { kind: 'identity' }
   | { kind: 'current' }
