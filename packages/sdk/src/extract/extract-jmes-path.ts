@@ -14,7 +14,7 @@ import {
   evaluateJmesPath,
   JmesPathEvaluationError,
 } from './jmes-path-interpreter.js';
-import { GoJsonSyntaxError, maxJsonDepth, parseJsonAsGo } from './parse-json.js';
+import { decodeUtf8AsGo, GoJsonSyntaxError, maxJsonDepth, parseJsonAsGo } from './parse-json.js';
 
 /** The object whose content is extracted from, for error messages. */
 export interface ExtractSubject {
@@ -22,7 +22,6 @@ export interface ExtractSubject {
   objectType: ObjectType;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 function noun(subject: ExtractSubject): string {
@@ -39,20 +38,18 @@ function parseContent(content: Uint8Array, subject: ExtractSubject, paths: strin
   const prefix = `${noun(subject)} ${truncate(subject.objectName)} is not JSON, so its jmesPath entries (${truncate(paths)}) cannot be applied`;
   const advice = 'Store a JSON object in it, or remove jmesPath from the object.';
 
-  let text: string;
-  try {
-    text = utf8.decode(content);
-  } catch {
-    throw new KuraExtractError(`${prefix}: its content is not UTF-8 text. ${advice}`);
-  }
+  // Go reads invalid UTF-8 inside a JSON string as U+FFFD, so only invalid JSON fails.
+  const { text, replaced } = decodeUtf8AsGo(content);
   try {
     return parseJsonAsGo(text);
   } catch (error) {
     if (!(error instanceof GoJsonSyntaxError)) throw error;
-    const depth = /nested/.test(error.message)
-      ? `: its arrays and objects are nested deeper than ${maxJsonDepth}, Go's limit`
-      : '';
-    throw new KuraExtractError(`${prefix}${depth}. ${advice}`);
+    let reason = '';
+    if (replaced) reason = ': its content is not UTF-8 text';
+    if (/nested/.test(error.message)) {
+      reason = `: its arrays and objects are nested deeper than ${maxJsonDepth}, Go's limit`;
+    }
+    throw new KuraExtractError(`${prefix}${reason}. ${advice}`);
   }
 }
 

@@ -287,3 +287,66 @@ export function parseFloatAsGo(text: string): number | undefined {
   const value = isHex ? parseHexFloat(text) : Number(text.replaceAll('_', ''));
   return Number.isFinite(value) ? value : undefined;
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Returns the length of the valid UTF-8 sequence at `index`, or 0, by Go's utf8.DecodeRune. */
+function utf8SequenceLength(bytes: Uint8Array, index: number): number {
+  const first = bytes[index] ?? 0;
+  let length = 0;
+  let low = 0x80;
+  let high = 0xbf;
+  if (first >= 0xc2 && first <= 0xdf) {
+    length = 2;
+  } else if (first >= 0xe0 && first <= 0xef) {
+    length = 3;
+    if (first === 0xe0) low = 0xa0;
+    if (first === 0xed) high = 0x9f;
+  } else if (first >= 0xf0 && first <= 0xf4) {
+    length = 4;
+    if (first === 0xf0) low = 0x90;
+    if (first === 0xf4) high = 0x8f;
+  } else {
+    return 0;
+  }
+  for (let offset = 1; offset < length; offset += 1) {
+    const byte = bytes[index + offset];
+    if (byte === undefined || byte < low || byte > high) return 0;
+    low = 0x80;
+    high = 0xbf;
+  }
+  return length;
+}
+
+/**
+ * Decodes bytes as UTF-8 the way Go's JSON decoder reads a string: each byte that does not
+ * start a valid sequence becomes U+FFFD on its own. TextDecoder would replace a cut sequence
+ * such as E2 82 with one U+FFFD, where Go writes two. `replaced` tells whether any byte was
+ * replaced.
+ */
+export function decodeUtf8AsGo(bytes: Uint8Array): { text: string; replaced: boolean } {
+  try {
+    return { text: strictUtf8.decode(bytes), replaced: false };
+  } catch {
+    // Fall through to the byte-by-byte decoding below.
+  }
+  let text = '';
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index] ?? 0;
+    if (byte < 0x80) {
+      text += String.fromCharCode(byte);
+      index += 1;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, index);
+    if (length === 0) {
+      text += '\uFFFD';
+      index += 1;
+    } else {
+      text += strictUtf8.decode(bytes.subarray(index, index + length));
+      index += length;
+    }
+  }
+  return { text, replaced: true };
+}

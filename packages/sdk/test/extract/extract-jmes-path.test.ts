@@ -379,3 +379,26 @@ describe('extractJmesPath on deep JSON', () => {
     expect(error.message).toContain('nested deeper than 10000');
   });
 });
+
+describe('extractJmesPath on invalid UTF-8', () => {
+  // go-jmespath v0.4.0 with Go 1.19.8 gave x��y�z��� (length 9) and nine U+FFFD for b.
+  const bytes = (latin1: string) => Uint8Array.from(latin1, (char) => char.charCodeAt(0));
+  const json = bytes(
+    '{"a":"x\xe2\x82y\xffz\xf0\x9f\x98","b":"\xed\xa0\x80\xc0\xaf\xf4\x90\x80\x80"}',
+  );
+
+  it('replaces each invalid byte in a string with U+FFFD, as Go does', () => {
+    expect(extract(json, ['a', 'b', 'to_string(length(a))'])).toEqual([
+      'x\ufffd\ufffdy\ufffdz\ufffd\ufffd\ufffd',
+      '\ufffd'.repeat(9),
+      '9',
+    ]);
+  });
+
+  it('rejects invalid UTF-8 outside a string as not JSON', () => {
+    const error = extractError(bytes('{"a":"x"}\xff'), 'a');
+
+    expect(error.message).toContain('is not JSON');
+    expect(error.message).toContain('not UTF-8');
+  });
+});
