@@ -16,7 +16,7 @@
  * plain objects.
  */
 import type { ComparatorOperator, JmesPathNode } from '../spec/jmes-path-syntax.js';
-import { compareUtf8, marshalJsonAsGo, parseFloatAsGo } from './parse-json.js';
+import { compareUtf8, GoJsonSyntaxError, marshalJsonAsGo, parseFloatAsGo } from './parse-json.js';
 
 /** An evaluation failure. The message names the function or step, never a value. */
 export class JmesPathEvaluationError extends Error {}
@@ -599,8 +599,12 @@ class Interpreter {
     try {
       return this.evaluate(node, value);
     } catch (error) {
-      if (error instanceof RangeError || error instanceof JmesPathPanicError) throw error;
-      return null;
+      // A panic is not an error in Go, so it is never dropped.
+      if (error instanceof JmesPathPanicError) throw error;
+      if (error instanceof JmesPathEvaluationError || error instanceof GoJsonSyntaxError) {
+        return null;
+      }
+      throw error;
     }
   }
 
