@@ -464,8 +464,19 @@ const functions = new Map<string, FunctionEntry>([
   ['values', { args: [['object']], call: ([value]) => Object.values(value as JsonObject) }],
 ]);
 
+const typeNouns: Record<ArgumentType, string> = {
+  number: 'a number',
+  string: 'a string',
+  array: 'an array',
+  object: 'an object',
+  'array[number]': 'an array of numbers',
+  'array[string]': 'an array of strings',
+  expref: 'an expression reference',
+  any: 'any value',
+};
+
 function describeTypes(types: ArgumentType[]): string {
-  return types.join(' or ');
+  return types.map((type) => typeNouns[type]).join(' or ');
 }
 
 function callFunction(name: string, args: unknown[], interpreter: Interpreter): unknown {

@@ -104,7 +104,7 @@ describe('extractJmesPath', () => {
     const error = extractError('{"n":"secret-text"}', 'abs(n)');
 
     expect(error.message).toContain('could not be evaluated');
-    expect(error.message).toContain('argument 1 of abs() must be number, not string');
+    expect(error.message).toContain('argument 1 of abs() must be a number, not string');
     expect(error.message).not.toContain('secret-text');
     expect(error.message).not.toContain('"app-key"');
   });
