@@ -1,8 +1,9 @@
 /**
  * fleet-start: `pods` simulated pods, each reading the same 20 Parameter Store objects, start
- * at random points within `startWindowMs`, against a Parameter Store endpoint limited to 40
- * requests per second: a token-bucket proxy in front of moto that returns ThrottlingException
- * past the limit, for GetParameter and GetParameters together as AWS counts them. The figure
+ * at random points within `startWindowMs`. They read from a Parameter Store endpoint limited
+ * to 40 requests per second: a token-bucket proxy in front of moto that returns
+ * ThrottlingException past the limit, for GetParameter and GetParameters together as AWS
+ * counts them. The figure
  * is the time from the first pod's start until every pod holds every value; the throttled
  * calls are in `params`.
  *
@@ -29,7 +30,7 @@ import {
   useLocalAws,
 } from '../support/aws.mjs';
 import { startAwsProxy } from '../support/aws-proxy.mjs';
-import { loadSdk, ratioOf, round } from '../support/measure.mjs';
+import { loadSdk, ratioOf, round, seededRandom } from '../support/measure.mjs';
 import { sharedMoto } from '../support/moto.mjs';
 
 const objectsPerPod = 20;
@@ -41,18 +42,6 @@ const serveRetryMaxMs = 60_000;
 const crashLoopBaseMs = 10_000;
 const crashLoopMaxMs = 300_000;
 const limitedOperations = ['AmazonSSM.GetParameter', 'AmazonSSM.GetParameters'];
-
-/** A seeded pseudo-random generator (mulberry32), so every run draws the same start times. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Returns a promise that resolves after `ms`, or at once when `fleet.stopped` is set. */
 function sleep(fleet, ms) {

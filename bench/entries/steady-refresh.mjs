@@ -19,25 +19,13 @@
  *   aws/secrets-store-csi-driver-provider-aws).
  */
 import { region, spcManifest } from '../support/aws.mjs';
-import { loadSdk, ratioOf } from '../support/measure.mjs';
+import { loadSdk, ratioOf, seededRandom } from '../support/measure.mjs';
 
 const objectCount = 20;
 const hourMs = 3_600_000;
 const agentTtlMs = 300_000;
 const agentReadIntervalMs = 1_000;
 const csiPollIntervalMs = 120_000;
-
-/** A seeded pseudo-random generator (mulberry32), so every run draws the same jitter. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Creates a `Clock` whose time moves only when `advanceTo` fires its timers in order. */
 function createManualClock(random) {

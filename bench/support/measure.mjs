@@ -34,3 +34,18 @@ export function ratioOf(kura, baseline, better) {
   if (better === 'higher') return round(kura / baseline);
   return kura === 0 ? Number.POSITIVE_INFINITY : round(baseline / kura);
 }
+
+/**
+ * Returns a seeded pseudo-random generator (mulberry32) of numbers in [0, 1), so every run
+ * draws the same sequence.
+ */
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
