@@ -20,10 +20,18 @@ import {
   describeRequest,
   isPinned,
   type ParameterRequest,
+  PlainReadKeys,
+  parameterKey,
   type SecretRequest,
+  secretKey,
 } from './keys.js';
 import { ParameterBatcher } from './parameter-batcher.js';
-import { checkParameterInput, checkSecretInput } from './read-inputs.js';
+import {
+  checkParameterInput,
+  checkSecretInput,
+  type ParameterReadInput,
+  type SecretReadInput,
+} from './read-inputs.js';
 import { refreshDelayMs, refreshWindowStart } from './refresh-delay.js';
 import { type ResolvedCacheOptions, resolveCacheOptions } from './resolve-cache-options.js';
 import type {
@@ -53,6 +61,10 @@ export class SharedSecretsCache implements SecretsCache {
   /** Entries held by at least one store; never evicted while held. */
   readonly #held = new Map<string, CacheEntry>();
   readonly #batcher: ParameterBatcher;
+  /** Keys of plain reads by kind, so a warm read hashes no new string (see PlainReadKeys). */
+  readonly #plainSecretKeys: PlainReadKeys;
+  readonly #plainParameterKeys: PlainReadKeys;
+  readonly #plainDecryptedParameterKeys: PlainReadKeys;
   #source: AwsSource | undefined;
   #closed = false;
 
@@ -68,33 +80,74 @@ export class SharedSecretsCache implements SecretsCache {
       },
     });
     this.#batcher = new ParameterBatcher(() => this.#getSource());
+    this.#plainSecretKeys = new PlainReadKeys(options.maxEntries, (region, id) =>
+      secretKey(region, id, undefined, undefined),
+    );
+    this.#plainParameterKeys = new PlainReadKeys(options.maxEntries, (region, id) =>
+      parameterKey(region, id, undefined, undefined, false),
+    );
+    this.#plainDecryptedParameterKeys = new PlainReadKeys(options.maxEntries, (region, id) =>
+      parameterKey(region, id, undefined, undefined, true),
+    );
   }
 
-  async getSecretValue(input: GetSecretValueInput): Promise<SecretValue> {
-    const checked = checkSecretInput(input);
-    const request: SecretRequest = {
-      service: 'secretsmanager',
-      region: this.#regionOf(checked.region, 'secretId', checked.secretId),
-      secretId: checked.secretId,
-      ...(checked.versionId === undefined ? {} : { versionId: checked.versionId }),
-      ...(checked.versionStage === undefined ? {} : { versionStage: checked.versionStage }),
-    };
-    const entry = await this.#read(request, checked.refreshNow);
-    return entry.value as SecretValue;
+  /**
+   * Reads a secret. Applications make this call per request, so a warm read costs only a key
+   * lookup and one resolved promise, and this is not an async function. Invalid input and a
+   * closed cache still reject the returned promise instead of throwing.
+   */
+  getSecretValue(input: GetSecretValueInput): Promise<SecretValue> {
+    let request: SecretRequest;
+    let key: string;
+    let refreshNow: boolean;
+    try {
+      const checked = checkSecretInput(input);
+      const region = this.#regionOf(checked.region, 'secretId', checked.secretId);
+      key = this.#secretKeyOf(region, checked);
+      const cached = this.#cachedValue(key, checked.refreshNow);
+      if (cached !== undefined) {
+        return Promise.resolve(cached as SecretValue);
+      }
+      refreshNow = checked.refreshNow;
+      request = {
+        service: 'secretsmanager',
+        region,
+        secretId: checked.secretId,
+        ...(checked.versionId === undefined ? {} : { versionId: checked.versionId }),
+        ...(checked.versionStage === undefined ? {} : { versionStage: checked.versionStage }),
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#read(key, request, refreshNow).then((entry) => entry.value as SecretValue);
   }
 
-  async getParameter(input: GetParameterInput): Promise<ParameterValue> {
-    const checked = checkParameterInput(input);
-    const request: ParameterRequest = {
-      service: 'ssm',
-      region: this.#regionOf(checked.region, 'name', checked.name),
-      name: checked.name,
-      ...(checked.version === undefined ? {} : { version: checked.version }),
-      ...(checked.label === undefined ? {} : { label: checked.label }),
-      withDecryption: checked.withDecryption,
-    };
-    const entry = await this.#read(request, checked.refreshNow);
-    return entry.value as ParameterValue;
+  /** Reads a parameter, with the same warm path as `getSecretValue`. */
+  getParameter(input: GetParameterInput): Promise<ParameterValue> {
+    let request: ParameterRequest;
+    let key: string;
+    let refreshNow: boolean;
+    try {
+      const checked = checkParameterInput(input);
+      const region = this.#regionOf(checked.region, 'name', checked.name);
+      key = this.#parameterKeyOf(region, checked);
+      const cached = this.#cachedValue(key, checked.refreshNow);
+      if (cached !== undefined) {
+        return Promise.resolve(cached as ParameterValue);
+      }
+      refreshNow = checked.refreshNow;
+      request = {
+        service: 'ssm',
+        region,
+        name: checked.name,
+        ...(checked.version === undefined ? {} : { version: checked.version }),
+        ...(checked.label === undefined ? {} : { label: checked.label }),
+        withDecryption: checked.withDecryption,
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#read(key, request, refreshNow).then((entry) => entry.value as ParameterValue);
   }
 
   close(): void {
@@ -167,9 +220,43 @@ export class SharedSecretsCache implements SecretsCache {
     return flight;
   }
 
-  async #read(request: CacheRequest, refreshNow: boolean): Promise<CacheEntry> {
+  #secretKeyOf(region: string, checked: SecretReadInput): string {
+    if (checked.versionId === undefined && checked.versionStage === undefined) {
+      return this.#plainSecretKeys.get(region, checked.secretId);
+    }
+    return secretKey(region, checked.secretId, checked.versionId, checked.versionStage);
+  }
+
+  #parameterKeyOf(region: string, checked: ParameterReadInput): string {
+    if (checked.version === undefined && checked.label === undefined) {
+      const keys = checked.withDecryption
+        ? this.#plainDecryptedParameterKeys
+        : this.#plainParameterKeys;
+      return keys.get(region, checked.name);
+    }
+    return parameterKey(
+      region,
+      checked.name,
+      checked.version,
+      checked.label,
+      checked.withDecryption,
+    );
+  }
+
+  /**
+   * Returns the value of the entry under `key` when a read can be served from memory: the
+   * cache is open, the entry has a value, and no refresh was requested. Throws when closed.
+   */
+  #cachedValue(key: string, refreshNow: boolean): SecretValue | ParameterValue | undefined {
     this.#assertOpen();
-    const key = cacheKey(request);
+    if (refreshNow) {
+      return undefined;
+    }
+    return (this.#held.get(key) ?? this.#unheld.get(key))?.value;
+  }
+
+  async #read(key: string, request: CacheRequest, refreshNow: boolean): Promise<CacheEntry> {
+    this.#assertOpen();
     let entry = this.#held.get(key) ?? this.#unheld.get(key);
     if (entry === undefined) {
       entry = createEntry(key, request, isPinned(request));

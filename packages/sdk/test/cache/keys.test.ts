@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CacheRequest, cacheKey, isPinned } from '../../src/cache/keys.js';
+import { type CacheRequest, cacheKey, isPinned, PlainReadKeys } from '../../src/cache/keys.js';
 
 const text = fc.string({ maxLength: 12 });
 const optionalText = fc.option(text, { nil: undefined });
@@ -80,5 +80,37 @@ describe('isPinned', () => {
     expect(isPinned({ ...parameter, version: '3' })).toBe(true);
     expect(isPinned({ ...parameter, label: 'stable' })).toBe(false);
     expect(isPinned(parameter)).toBe(false);
+  });
+});
+
+describe('PlainReadKeys', () => {
+  it('returns the cacheKey of each plain read', () => {
+    const keys = new PlainReadKeys(1_000, (region, id) =>
+      cacheKey({ service: 'secretsmanager', region, secretId: id }),
+    );
+    fc.assert(
+      fc.property(text, text, (region, id) => {
+        const expected = cacheKey({ service: 'secretsmanager', region, secretId: id });
+        expect(keys.get(region, id)).toBe(expected);
+        expect(keys.get(region, id)).toBe(expected);
+      }),
+    );
+  });
+
+  it('builds each key once until it is full', () => {
+    const built: string[] = [];
+    const keys = new PlainReadKeys(2, (region, id) => {
+      built.push(`${region}/${id}`);
+      return `${region}/${id}`;
+    });
+
+    keys.get('r', 'a');
+    keys.get('r', 'b');
+    keys.get('r', 'a');
+    expect(built).toEqual(['r/a', 'r/b']);
+
+    expect(keys.get('r', 'c')).toBe('r/c');
+    expect(keys.get('r', 'a')).toBe('r/a');
+    expect(built).toEqual(['r/a', 'r/b', 'r/c', 'r/a']);
   });
 });

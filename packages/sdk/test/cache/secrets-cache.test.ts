@@ -101,6 +101,53 @@ describe('createSecretsCache', () => {
     expect(source.calls.GetSecretValue).toBe(1);
   });
 
+  it('returns one object to every warm read', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    source.putParameter('/app/p', 'v1');
+
+    const firstSecret = await cache.getSecretValue({ secretId: 'app/db' });
+    const secondSecret = await cache.getSecretValue({ secretId: 'app/db' });
+    const firstParameter = await cache.getParameter({ name: '/app/p' });
+    const secondParameter = await cache.getParameter({ name: '/app/p' });
+
+    expect(secondSecret).toBe(firstSecret);
+    expect(secondParameter).toBe(firstParameter);
+  });
+
+  it('returns a rejected promise for invalid input', async () => {
+    const { cache } = setUp();
+    let secretRead: Promise<unknown> | undefined;
+    let parameterRead: Promise<unknown> | undefined;
+
+    expect(() => {
+      secretRead = cache.getSecretValue({ secretId: 42 } as never);
+    }).not.toThrow();
+    expect(() => {
+      parameterRead = cache.getParameter({ name: '/app/p', version: 0 });
+    }).not.toThrow();
+    await expect(secretRead).rejects.toThrow('invalid secretId');
+    await expect(parameterRead).rejects.toThrow('invalid version');
+  });
+
+  it('keeps one id in two regions apart', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    source.putParameter('/app/p', 'v1');
+
+    const home = await cache.getSecretValue({ secretId: 'app/db' });
+    const away = await cache.getSecretValue({ secretId: 'app/db', region: 'eu-west-1' });
+    const homeAgain = await cache.getSecretValue({ secretId: 'app/db' });
+    await cache.getParameter({ name: '/app/p' });
+    await cache.getParameter({ name: '/app/p', region: 'eu-west-1' });
+
+    expect(home.arn).toContain(':us-east-1:');
+    expect(away.arn).toContain(':eu-west-1:');
+    expect(homeAgain).toBe(home);
+    expect(source.calls.GetSecretValue).toBe(2);
+    expect(source.calls.GetParameters).toBe(2);
+  });
+
   it('refreshes an unchanged secret with DescribeSecret only', async () => {
     const { clock, source, cache } = setUp();
     source.putSecret('app/db', 'pw-1');
