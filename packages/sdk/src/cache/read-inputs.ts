@@ -45,6 +45,17 @@ export interface ParameterReadInput {
  * requires that they name the same version, as the GetSecretValue API reference states.
  */
 export function checkSecretInput(rawInput: unknown): SecretReadInput {
+  const idOnly = idOfIdOnlyInput(rawInput, 'secretId');
+  if (idOnly !== undefined) {
+    return {
+      secretId: idOnly,
+      region: undefined,
+      versionId: undefined,
+      versionStage: undefined,
+      refreshNow: false,
+    };
+  }
+
   const caller = 'getSecretValue';
   const input = requireObjectWithNames(
     caller,
@@ -69,6 +80,18 @@ export function checkSecretInput(rawInput: unknown): SecretReadInput {
 
 /** Checks a `getParameter` input. A version number may be given as a number or a string. */
 export function checkParameterInput(rawInput: unknown): ParameterReadInput {
+  const idOnly = idOfIdOnlyInput(rawInput, 'name');
+  if (idOnly !== undefined && parameterSelectorSuffix(idOnly) === undefined) {
+    return {
+      name: idOnly,
+      region: undefined,
+      version: undefined,
+      label: undefined,
+      withDecryption: false,
+      refreshNow: false,
+    };
+  }
+
   const caller = 'getParameter';
   const input = requireObjectWithNames(
     caller,
@@ -127,6 +150,23 @@ function selectorSuffixError(caller: string, name: string, suffix: string): Kura
   return new KuraConfigError(
     `${caller}: name ${JSON.stringify(name)} has a selector suffix ":${suffix}": pass the name alone and set version or label instead${example}`,
   );
+}
+
+/**
+ * Returns the id of the usual input, an object with only `field` set to a non-empty
+ * string, or undefined for any other input, which the full checks then handle. It reads the
+ * object once instead of checking each optional field, because it runs on every read.
+ */
+function idOfIdOnlyInput(input: unknown, field: string): string | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return undefined;
+  }
+  const names = Object.keys(input);
+  if (names.length !== 1 || names[0] !== field) {
+    return undefined;
+  }
+  const id = (input as Record<string, unknown>)[field];
+  return typeof id === 'string' && id.trim() !== '' ? id : undefined;
 }
 
 /** Rejects a missing, empty or non-string id before any AWS call, naming the method and field. */

@@ -148,6 +148,25 @@ describe('getSecretValue input', () => {
     expect(error.message).toContain('unknown input field "versionID": did you mean "versionId"?');
   });
 
+  it('rejects id-only inputs that are not plain', async () => {
+    const { source, cache } = setUp();
+    const array = Object.assign([], { secretId: 'app/db' });
+
+    const blank = await rejectionOf(cache.getSecretValue({ secretId: '  ' }));
+    const fromArray = await rejectionOf(
+      cache.getSecretValue(array as unknown as GetSecretValueInput),
+    );
+    const nullInput = await rejectionOf(
+      cache.getSecretValue(null as unknown as GetSecretValueInput),
+    );
+
+    expect(blank.message).toContain('getSecretValue: secretId is empty');
+    expect(fromArray.message).toContain('getSecretValue: invalid input: expected an object');
+    expect(fromArray.message).toContain('but got an array');
+    expect(nullInput.message).toContain('but got null');
+    expect(source.calls.GetSecretValue).toBe(0);
+  });
+
   it('reads with both versionId and versionStage', async () => {
     const { source, cache } = setUp();
     const versionId = source.putSecret('app/db', 'pw-1');
