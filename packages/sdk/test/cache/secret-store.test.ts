@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashContent } from '../../src/cache/content.js';
 import { openSecretStore } from '../../src/cache/secret-store.js';
 import { createSecretsCache } from '../../src/cache/secrets-cache.js';
 import type {
@@ -353,6 +354,41 @@ describe('openSecretStore with source aws', () => {
     expect(store.get('db-user')).toBe('app2');
     expect(store.get('app-key')).toBe('k2');
     expect(changes.sort()).toEqual(['app_db', 'db-user']);
+  });
+
+  it('keeps each status hash that of its bytes', async () => {
+    const { spc, source, clock } = setUp([
+      {
+        objectName: 'app/db',
+        objectType: 'secretsmanager',
+        jmesPath: [{ path: 'username', objectAlias: 'db-user' }],
+      },
+    ]);
+    source.putSecret('app/db', '{"username":"app"}');
+    const store = await open(spc, source, clock);
+    const hashesAtOpen = ['app_db', 'db-user'].map((name) => store.status(name).hash);
+
+    source.putSecret('app/db', '{"username":"app2"}');
+    await clock.advance(intervalMs);
+
+    for (const [index, name] of ['app_db', 'db-user'].entries()) {
+      expect(store.status(name).hash).toBe(hashContent(store.getBytes(name)));
+      expect(store.status(name).hash).not.toBe(hashesAtOpen[index]);
+    }
+  });
+
+  it('moves lastRefreshAt with each refresh', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.putSecret('app/db', 'pw-1');
+    const store = await open(spc, source, clock);
+    const atOpen = store.status('app/db').lastRefreshAt;
+
+    await clock.advance(intervalMs);
+    const afterRefresh = store.status('app/db').lastRefreshAt;
+
+    expect(atOpen).toBe('2026-01-01T00:00:00.000Z');
+    expect(afterRefresh).not.toBe(atOpen);
+    expect(Date.parse(afterRefresh)).toBeGreaterThan(Date.parse(atOpen));
   });
 
   it('rejects a failed extraction at open', async () => {

@@ -68,6 +68,20 @@ describe('GET /objects/{file name}', () => {
     );
   });
 
+  it('pairs new bytes with a new ETag', async () => {
+    const { served, store } = await servedWithStore();
+    const before = await served.get('/objects/my-secret');
+    await before.arrayBuffer();
+
+    store.put(secretObject, 'rotated-content', { version: 'v2' });
+    const after = await served.get('/objects/my-secret');
+
+    expect(await after.text()).toBe('rotated-content');
+    expect(after.headers.get('etag')).toBe(`"${store.status('my-secret').hash}"`);
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect(after.headers.get('x-kura-version')).toBe('v2');
+  });
+
   it('answers 304 to a matching If-None-Match', async () => {
     const { served } = await servedWithStore();
     const first = await served.get('/objects/my-secret');
