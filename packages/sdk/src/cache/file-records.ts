@@ -17,6 +17,11 @@ interface FileRecord {
   source?: ValueSource;
   /** Wall-clock time of the last successful refresh, in milliseconds since the epoch. */
   refreshedAtWall?: number;
+  /**
+   * `refreshedAtWall` as an ISO 8601 string, kept after the first `status` call until the next
+   * refresh, because the sidecar reads a status on every object request.
+   */
+  lastRefreshAt?: string;
   stale: boolean;
   lastErrorCode?: string;
 }
@@ -90,6 +95,7 @@ export class FileRecords {
     }
     record.source = source;
     record.refreshedAtWall = refreshedAtWall;
+    record.lastRefreshAt = undefined;
     record.stale = false;
     record.lastErrorCode = undefined;
 
@@ -126,14 +132,16 @@ export class FileRecords {
 }
 
 function toStatus(record: FileRecord): ObjectStatus {
+  if (record.refreshedAtWall !== undefined) {
+    record.lastRefreshAt ??= new Date(record.refreshedAtWall).toISOString();
+  }
   return {
     fileName: record.fileName,
     objectName: record.objectName,
     objectType: record.objectType,
     version: record.version ?? '',
     hash: record.hash ?? '',
-    lastRefreshAt:
-      record.refreshedAtWall === undefined ? '' : new Date(record.refreshedAtWall).toISOString(),
+    lastRefreshAt: record.lastRefreshAt ?? '',
     stale: record.stale,
     source: record.source ?? 'aws',
     ...(record.lastErrorCode === undefined ? {} : { lastErrorCode: record.lastErrorCode }),
