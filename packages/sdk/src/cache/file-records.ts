@@ -15,6 +15,8 @@ interface FileRecord {
   hash?: string;
   version?: string;
   source?: ValueSource;
+  /** AWS region the content was read from; undefined for content from the mount dir. */
+  region?: string;
   /** Wall-clock time of the last successful refresh, in milliseconds since the epoch. */
   refreshedAtWall?: number;
   /**
@@ -75,7 +77,7 @@ export class FileRecords {
   /**
    * Stores a file's new content and clears its stale flag. A change is a change of content
    * hash: only then does the version move and a `change` event go out. The version also moves
-   * when the source does, so a version is always one of its source's.
+   * when the source or the region does, so a version is always one of its source's.
    */
   set(
     fileName: string,
@@ -83,17 +85,19 @@ export class FileRecords {
     version: string,
     source: ValueSource,
     refreshedAtWall: number,
+    region?: string,
   ): void {
     const record = this.#get(fileName);
     const hash = hashContent(content);
     const changed = record.hash !== hash;
-    if (changed || record.source !== source) {
+    if (changed || record.source !== source || record.region !== region) {
       record.content = content;
       record.text = undefined;
       record.hash = hash;
       record.version = version;
     }
     record.source = source;
+    record.region = region;
     record.refreshedAtWall = refreshedAtWall;
     record.lastRefreshAt = undefined;
     record.stale = false;
@@ -144,6 +148,7 @@ function toStatus(record: FileRecord): ObjectStatus {
     lastRefreshAt: record.lastRefreshAt ?? '',
     stale: record.stale,
     source: record.source ?? 'aws',
+    ...(record.region === undefined ? {} : { region: record.region }),
     ...(record.lastErrorCode === undefined ? {} : { lastErrorCode: record.lastErrorCode }),
   };
 }

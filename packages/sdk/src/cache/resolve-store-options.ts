@@ -20,10 +20,15 @@ export interface ResolvedStoreOptions {
   readonly policy: SourcePolicy;
   readonly mountDir: string | undefined;
   readonly settleMs: number | undefined;
+  /** Time the first load may spend retrying retryable failures, in milliseconds. */
+  readonly firstLoadTimeoutMs: number;
   readonly cache: SharedSecretsCache;
   /** True when the store created the cache and closes it. */
   readonly ownsCache: boolean;
 }
+
+/** Default of `firstLoadTimeoutMs`: 30 s, which allows four or five retries at the default backoff. */
+export const defaultFirstLoadTimeoutMs = 30_000;
 
 const policies: readonly SourcePolicy[] = ['aws', 'files', 'auto'];
 
@@ -44,6 +49,7 @@ const storeOptionNames = [
   'source',
   'cache',
   'settleMs',
+  'firstLoadTimeoutMs',
   ...cacheOptionNames,
 ] as const;
 
@@ -62,6 +68,9 @@ export async function resolveStoreOptions(rawOptions: unknown): Promise<Resolved
   const spcName = optionalString(caller, 'spcName', options.spcName, "'app-secrets'");
   const mountDir = optionalString(caller, 'mountDir', options.mountDir, "'/mnt/secrets-store'");
   const settleMs = optionalDurationMs(caller, 'settleMs', options.settleMs, 0, '50');
+  const firstLoadTimeoutMs =
+    optionalDurationMs(caller, 'firstLoadTimeoutMs', options.firstLoadTimeoutMs, 0, '30000') ??
+    defaultFirstLoadTimeoutMs;
 
   const policy = options.source ?? (mountDir === undefined ? 'aws' : 'auto');
   if (!policies.includes(policy)) {
@@ -80,7 +89,7 @@ export async function resolveStoreOptions(rawOptions: unknown): Promise<Resolved
 
   const spc = await loadSpc(options.spc, spcName);
   const { cache, ownsCache } = pickCache(options, spc.region);
-  return Object.freeze({ spc, policy, mountDir, settleMs, cache, ownsCache });
+  return Object.freeze({ spc, policy, mountDir, settleMs, firstLoadTimeoutMs, cache, ownsCache });
 }
 
 /** Checks that `spc` is a manifest path or a parsed SecretProviderClass. */

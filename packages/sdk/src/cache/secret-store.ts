@@ -32,6 +32,10 @@ import type { ObjectStatus, SecretStore, SecretStoreEvents, SecretStoreOptions }
  * every jmesPath file) has a value; rejects with the first load error otherwise, after
  * stopping everything it started.
  *
+ * An object whose regions both fail with a retryable error at start is retried with the
+ * cache's backoff until it loads or `firstLoadTimeoutMs` runs out, and objects already loaded
+ * are not fetched again. A non-retryable error rejects at once.
+ *
  * With `source: 'aws'` every value comes from AWS through the cache. With `files`, every value
  * comes from the mount dir and no AWS call is made. With `auto`, AWS comes first. An object
  * that AWS cannot serve at start with a retryable error (throttling, 5xx, timeout, network)
@@ -58,10 +62,15 @@ interface ObjectBinding {
   readonly listener: EntryListener;
   primary?: CacheEntry;
   /**
-   * The `failoverObject` entry, held only while the primary region has no value.
-   * NOTE: a primary value that later fails to refresh stays (stale) rather than switching here.
+   * The `failoverObject` entry, held only while the primary region fails with a retryable
+   * error (at start or on a refresh). The primary entry keeps retrying with backoff, and its
+   * first success releases this entry.
    */
   failover?: CacheEntry;
+  /** True while the files contain the failover entry's value. */
+  servingFailover: boolean;
+  /** While the store opens, receives the outcome of each fetch of the object's entries. */
+  loadWaiter?: (entry: CacheEntry, error?: KuraError) => void;
   /**
    * The error of the last attempt to derive the object's files from a fetched value, such as
    * a jmesPath extraction failure; undefined after a success. `refresh` rejects with it.
@@ -78,6 +87,8 @@ class SpcSecretStore implements SecretStore {
   readonly #bindingByFileName = new Map<string, ObjectBinding>();
   readonly #events = new StoreEvents();
   #watcher: MountWatcher | undefined;
+  /** Ends each wait of the first load for a retry; `close` calls them. */
+  readonly #pendingLoadWaits = new Set<() => void>();
   /** False until `start` resolved: the first load applies values itself and emits nothing. */
   #ready = false;
   #closed = false;
@@ -90,7 +101,12 @@ class SpcSecretStore implements SecretStore {
 
     for (const object of options.spc.objects) {
       const fileNames = [object.fileName, ...object.jmesPath.map((entry) => entry.fileName)];
-      const binding: ObjectBinding = { object, fileNames, listener: this.#listenerFor(object) };
+      const binding: ObjectBinding = {
+        object,
+        fileNames,
+        listener: this.#listenerFor(object),
+        servingFailover: false,
+      };
       this.#bindings.push(binding);
       for (const fileName of fileNames) {
         this.#bindingByFileName.set(fileName, binding);
@@ -179,6 +195,9 @@ class SpcSecretStore implements SecretStore {
     }
     this.#closed = true;
     this.#events.clear();
+    for (const endWait of [...this.#pendingLoadWaits]) {
+      endWait();
+    }
     await this.#watcher?.close();
     for (const binding of this.#bindings) {
       this.#releaseEntries(binding);
@@ -219,20 +238,21 @@ class SpcSecretStore implements SecretStore {
         binding.listener,
       );
     }
-    const results = await Promise.allSettled(
-      this.#bindings.map((binding) => this.#loadObject(binding)),
-    );
-    throwFirstRejection(results);
+    const deadline = this.#cache.options.clock.now() + this.#options.firstLoadTimeoutMs;
+    // Promise.all rejects with the first error without waiting for objects still retrying;
+    // openSecretStore then closes the store, which ends their waits.
+    await Promise.all(this.#bindings.map((binding) => this.#loadObject(binding, deadline)));
   }
 
   /**
    * Loads one object at start: the primary region, then on a retryable error the failover
-   * region, then under `auto` the mount dir's files. A non-retryable error (not found, access
-   * denied, an extraction error) is thrown, never masked by a fallback.
+   * region, then under `auto` the mount dir's files. When none of them has a value, it waits
+   * for the cache's backoff retries of both regions until `deadline`. A non-retryable error
+   * (not found, access denied, an extraction error) is thrown, never masked by a fallback.
    */
-  async #loadObject(binding: ObjectBinding): Promise<void> {
+  async #loadObject(binding: ObjectBinding, deadline: number): Promise<void> {
     const primary = binding.primary as CacheEntry;
-    let primaryError: unknown;
+    let primaryError: KuraError;
     try {
       await this.#loadEntry(binding, primary);
       return;
@@ -240,27 +260,90 @@ class SpcSecretStore implements SecretStore {
       if (!isRetryable(error)) {
         throw error;
       }
-      primaryError = error;
+      primaryError = error as KuraError;
     }
+    this.#assertOpen();
 
     const failover = failoverRequest(this.#options.spc, binding.object);
     if (failover !== undefined) {
       binding.failover = this.#cache.hold(failover, binding.listener);
       try {
         await this.#loadEntry(binding, binding.failover);
+        binding.servingFailover = true;
         return;
       } catch (error) {
         if (!isRetryable(error)) {
           throw error;
         }
       }
+      this.#assertOpen();
     }
 
     if (this.#options.policy === 'auto' && this.#applyFilesOf(binding)) {
-      this.#records.markStale(binding.fileNames, primaryError as KuraError);
+      this.#records.markStale(binding.fileNames, primaryError);
       return;
     }
-    throw primaryError;
+    await this.#retryLoad(binding, deadline, primaryError);
+  }
+
+  /**
+   * Waits for the retries that the cache schedules with its backoff policy for the object's
+   * entries, and applies the first value either region returns. Throws a non-retryable error
+   * at once, and the last primary error when `deadline` passes first.
+   */
+  async #retryLoad(binding: ObjectBinding, deadline: number, firstError: KuraError): Promise<void> {
+    let lastError = firstError;
+    for (;;) {
+      const outcome = await this.#nextFetchOutcome(binding, deadline);
+      this.#assertOpen();
+      if (outcome === undefined) {
+        throw lastError;
+      }
+      const { entry, error } = outcome;
+      if (error === undefined) {
+        this.#applyEntry(binding, entry);
+        if (entry === binding.primary) {
+          this.#releaseFailover(binding);
+        } else {
+          binding.servingFailover = true;
+        }
+        return;
+      }
+      if (!isRetryable(error)) {
+        throw error;
+      }
+      if (entry === binding.primary) {
+        lastError = error;
+      }
+    }
+  }
+
+  /**
+   * Resolves with the next fetch of the object's entries and its error (undefined after a
+   * success), or with undefined once `deadline` passes or the store closes.
+   */
+  #nextFetchOutcome(
+    binding: ObjectBinding,
+    deadline: number,
+  ): Promise<{ entry: CacheEntry; error?: KuraError } | undefined> {
+    const clock = this.#cache.options.clock;
+    const remainingMs = deadline - clock.now();
+    if (remainingMs <= 0) {
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      const finish = (outcome: { entry: CacheEntry; error?: KuraError } | undefined) => {
+        clock.clearTimeout(timer);
+        this.#pendingLoadWaits.delete(endWait);
+        binding.loadWaiter = undefined;
+        resolve(outcome);
+      };
+      const endWait = () => finish(undefined);
+      const timer = clock.setTimeout(endWait, remainingMs);
+      this.#pendingLoadWaits.add(endWait);
+      binding.loadWaiter = (entry, error) =>
+        finish(error === undefined ? { entry } : { entry, error });
+    });
   }
 
   async #loadEntry(binding: ObjectBinding, entry: CacheEntry): Promise<void> {
@@ -330,48 +413,93 @@ class SpcSecretStore implements SecretStore {
     return {
       onValue: (entry) => {
         const binding = this.#bindingByFileName.get(object.fileName) as ObjectBinding;
-        if (!this.#ready || this.#closed || this.#servingEntry(binding) !== entry) {
+        if (this.#closed) {
           return;
         }
-        try {
-          this.#applyEntry(binding, entry);
-          binding.applyError = undefined;
-        } catch (error) {
-          binding.applyError = error as KuraError;
-          this.#reportFailure(binding, error as KuraError);
+        if (!this.#ready) {
+          binding.loadWaiter?.(entry);
           return;
         }
-        if (entry === binding.primary && binding.failover !== undefined) {
-          // The primary region is back: stop refreshing the failover region.
-          this.#cache.release(binding.failover, binding.listener);
-          binding.failover = undefined;
+        if (entry === binding.primary) {
+          if (this.#serveEntry(binding, entry)) {
+            // The primary region is back: stop refreshing the failover region.
+            this.#releaseFailover(binding);
+          }
+        } else if (entry === binding.failover && this.#serveEntry(binding, entry)) {
+          binding.servingFailover = true;
         }
       },
       onError: (entry, error) => {
         const binding = this.#bindingByFileName.get(object.fileName) as ObjectBinding;
-        if (!this.#ready || this.#closed) {
+        if (this.#closed) {
           return;
         }
-        const serving = this.#servingEntry(binding);
-        if (serving === undefined || serving === entry) {
+        if (!this.#ready) {
+          binding.loadWaiter?.(entry, error);
+          return;
+        }
+        if (entry === binding.primary) {
+          this.#onPrimaryError(binding, error);
+        } else if (entry === binding.failover) {
+          // Both regions failed, so the files keep their last good values.
           this.#reportFailure(binding, error);
-        } else {
-          this.#events.emit('error', {
-            fileName: object.fileName,
-            objectName: object.objectName,
-            error,
-          });
         }
       },
     };
   }
 
-  /** The entry whose value the object shows: the primary region's, else the failover region's. */
-  #servingEntry(binding: ObjectBinding): CacheEntry | undefined {
-    if (binding.primary?.value !== undefined) {
-      return binding.primary;
+  /** Puts an entry's value into the object's files; false when deriving them failed. */
+  #serveEntry(binding: ObjectBinding, entry: CacheEntry): boolean {
+    try {
+      this.#applyEntry(binding, entry);
+      binding.applyError = undefined;
+      return true;
+    } catch (error) {
+      binding.applyError = error as KuraError;
+      this.#reportFailure(binding, error as KuraError);
+      return false;
     }
-    return binding.failover?.value === undefined ? undefined : binding.failover;
+  }
+
+  /**
+   * Handles a failed fetch of the primary region after start. A retryable error moves the
+   * object to the failover region, when the SPC has one, while the primary entry keeps
+   * retrying with backoff. Otherwise the files keep their last values and turn stale.
+   */
+  #onPrimaryError(binding: ObjectBinding, error: KuraError): void {
+    if (!isRetryable(error)) {
+      // Not found or access denied in the primary region is reported, not masked by failover.
+      this.#releaseFailover(binding);
+      this.#reportFailure(binding, error);
+      return;
+    }
+    if (binding.failover === undefined) {
+      const request = failoverRequest(this.#options.spc, binding.object);
+      if (request === undefined) {
+        this.#reportFailure(binding, error);
+        return;
+      }
+      this.#emitError(binding, error);
+      binding.failover = this.#cache.hold(request, binding.listener);
+      // The listener applies the failover value, or marks the files stale when it fails too.
+      this.#cache.fetch(binding.failover).catch(() => {});
+      return;
+    }
+    if (binding.servingFailover && binding.failover.lastError === undefined) {
+      // The files contain a fresh failover value, so only the failed primary retry is reported.
+      this.#emitError(binding, error);
+      return;
+    }
+    this.#reportFailure(binding, error);
+  }
+
+  /** Releases the failover entry and drops it from the cache, so it stops refreshing. */
+  #releaseFailover(binding: ObjectBinding): void {
+    binding.servingFailover = false;
+    if (binding.failover !== undefined) {
+      this.#cache.release(binding.failover, binding.listener, false);
+      binding.failover = undefined;
+    }
   }
 
   #onFileChange(file: MountFile): void {
@@ -421,7 +549,14 @@ class SpcSecretStore implements SecretStore {
     }
     const refreshedAtWall = entry.refreshedAtWall ?? this.#cache.options.clock.wallNow();
     for (const file of files) {
-      this.#records.set(file.fileName, file.content, version, 'aws', refreshedAtWall);
+      this.#records.set(
+        file.fileName,
+        file.content,
+        version,
+        'aws',
+        refreshedAtWall,
+        entry.request.region,
+      );
     }
   }
 
@@ -437,6 +572,10 @@ class SpcSecretStore implements SecretStore {
 
   #reportFailure(binding: ObjectBinding, error: KuraError): void {
     this.#records.markStale(binding.fileNames, error);
+    this.#emitError(binding, error);
+  }
+
+  #emitError(binding: ObjectBinding, error: KuraError): void {
     this.#events.emit('error', {
       fileName: binding.object.fileName,
       objectName: binding.object.objectName,
@@ -457,10 +596,7 @@ class SpcSecretStore implements SecretStore {
       this.#cache.release(binding.primary, binding.listener);
       binding.primary = undefined;
     }
-    if (binding.failover !== undefined) {
-      this.#cache.release(binding.failover, binding.listener);
-      binding.failover = undefined;
-    }
+    this.#releaseFailover(binding);
   }
 
   #fileNameOf(name: unknown, method: string): string {

@@ -188,15 +188,19 @@ export class SharedSecretsCache implements SecretsCache {
     return entry;
   }
 
-  /** Ends a `hold`. When no store is left, the entry goes back under the LRU bound, or is dropped if it has no value. */
-  release(entry: CacheEntry, listener: EntryListener): void {
+  /**
+   * Ends a `hold`. When no store is left, the entry goes back under the LRU bound, or is
+   * dropped if it has no value or `keepUnheld` is false. A dropped entry stops refreshing, and
+   * a later read of its key fetches again.
+   */
+  release(entry: CacheEntry, listener: EntryListener, keepUnheld = true): void {
     entry.listeners.delete(listener);
     entry.holders -= 1;
     if (entry.holders > 0 || this.#closed) {
       return;
     }
     this.#held.delete(entry.key);
-    if (entry.value === undefined) {
+    if (entry.value === undefined || !keepUnheld) {
       this.#detach(entry);
     } else {
       this.#unheld.set(entry.key, entry);

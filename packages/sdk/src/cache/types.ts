@@ -32,6 +32,11 @@ export interface ObjectStatus {
   /** True while the last refresh failed and the value shown is the last good one. */
   stale: boolean;
   source: ValueSource;
+  /**
+   * AWS region the value was read from: the SPC's `region`, or its `failoverRegion` while the
+   * primary region fails with a retryable error. Absent when the value came from the mount dir.
+   */
+  region?: string;
   /** `code` of the last refresh error, until a refresh succeeds. */
   lastErrorCode?: string;
 }
@@ -183,4 +188,11 @@ export interface SecretStoreOptions {
   clock?: Clock;
   /** Time a mount file must read the same before it is published, in milliseconds. Default: the mount watcher's. */
   settleMs?: number;
+  /**
+   * Time the first load may spend retrying objects that fail with a retryable error
+   * (throttling, 5xx, timeout, network), in milliseconds, using the cache's `backoff`. An object
+   * still failing then rejects the load with its last error. 0 rejects on the first failure.
+   * Default 30000 (30 s).
+   */
+  firstLoadTimeoutMs?: number;
 }

@@ -566,3 +566,193 @@ describe('openSecretStore with source aws', () => {
     await expect(opening).rejects.toThrow(/mountDir/);
   });
 });
+
+describe('openSecretStore failover on refresh', () => {
+  const primaryRegion = 'us-east-1';
+  const failoverRegion = 'us-west-2';
+
+  async function openWithFailover(primaryContent: string, failoverContent: string) {
+    const { spc, source, clock } = setUp(
+      [
+        {
+          objectName: 'app/db',
+          objectType: 'secretsmanager',
+          objectAlias: 'db',
+          failoverObject: { objectName: 'app/db-west', selector: { kind: 'latest' } },
+        },
+      ],
+      { region: primaryRegion, failoverRegion },
+    );
+    source.putSecret('app/db', primaryContent);
+    source.putSecret('app/db-west', failoverContent);
+    const store = await open(spc, source, clock);
+    const changes: ChangeEvent[] = [];
+    const staleEvents: StaleEvent[] = [];
+    store.on('change', (event) => changes.push(event));
+    store.on('stale', (event) => staleEvents.push(event));
+    return { store, source, clock, changes, staleEvents };
+  }
+
+  it('serves the failover region when a refresh is unavailable', async () => {
+    const { store, source, clock, changes } = await openWithFailover('pw-east', 'pw-west');
+    source.failRegion(primaryRegion, 'unavailable');
+
+    await clock.advance(intervalMs);
+    const status = store.status('db');
+
+    expect(store.get('db')).toBe('pw-west');
+    expect(status.region).toBe(failoverRegion);
+    expect(status.stale).toBe(false);
+    expect(status.lastErrorCode).toBeUndefined();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.hash).toBe(status.hash);
+  });
+
+  it('keeps retrying the primary region with backoff', async () => {
+    const { source, clock } = await openWithFailover('pw-east', 'pw-west');
+    source.failRegion(primaryRegion, 'throttle');
+
+    await clock.advance(intervalMs * 0.9);
+    const delays = clock.pendingDelays();
+
+    // One backoff retry of the primary entry (1000 ms at jitter 0.5) and one refresh of the
+    // failover entry (270 s at random 0.5).
+    expect(delays).toEqual([750, intervalMs * 0.9]);
+  });
+
+  it('switches back when the primary region recovers', async () => {
+    const { store, source, clock, changes } = await openWithFailover('pw-east', 'pw-west');
+    source.failRegion(primaryRegion, 'unavailable');
+    await clock.advance(intervalMs * 0.9);
+    source.clearFaults();
+    const failoverCalls = source.callsByRegion.get(failoverRegion);
+
+    await clock.advance(1_000);
+    await clock.advance(intervalMs * 2);
+    const status = store.status('db');
+
+    expect(store.get('db')).toBe('pw-east');
+    expect(status.region).toBe(primaryRegion);
+    expect(changes.map((change) => change.hash)).toHaveLength(2);
+    expect(source.callsByRegion.get(failoverRegion)).toBe(failoverCalls);
+  });
+
+  it('emits no change when both regions hold the same bytes', async () => {
+    const { store, source, clock, changes } = await openWithFailover('pw-same', 'pw-same');
+    source.failRegion(primaryRegion, 'throttle');
+
+    await clock.advance(intervalMs);
+
+    expect(store.get('db')).toBe('pw-same');
+    expect(store.status('db').region).toBe(failoverRegion);
+    expect(changes).toEqual([]);
+  });
+
+  it('keeps the last value stale when both regions fail', async () => {
+    const { store, source, clock, changes, staleEvents } = await openWithFailover(
+      'pw-east',
+      'pw-west',
+    );
+    source.failRegion(primaryRegion, 'unavailable');
+    source.failRegion(failoverRegion, 'throttle');
+
+    await clock.advance(intervalMs);
+    const status = store.status('db');
+
+    expect(store.get('db')).toBe('pw-east');
+    expect(status.stale).toBe(true);
+    expect(status.region).toBe(primaryRegion);
+    expect(changes).toEqual([]);
+    expect(staleEvents.length).toBeGreaterThan(0);
+  });
+
+  it('does not read the failover region after a not-found refresh', async () => {
+    const { store, source, clock } = await openWithFailover('pw-east', 'pw-west');
+    source.failAlways('DescribeSecret', 'notFound');
+
+    await clock.advance(intervalMs);
+    const status = store.status('db');
+
+    expect(store.get('db')).toBe('pw-east');
+    expect(status.stale).toBe(true);
+    expect(status.lastErrorCode).toBe('KURA_AWS_NOT_FOUND');
+    expect(source.callsByRegion.get(failoverRegion)).toBeUndefined();
+  });
+
+  it('resolves refresh with the failover value', async () => {
+    const { store, source } = await openWithFailover('pw-east', 'pw-west');
+    source.failRegion(primaryRegion, 'unavailable');
+
+    await store.refresh('db');
+
+    expect(store.get('db')).toBe('pw-west');
+  });
+});
+
+describe('openSecretStore first load retries', () => {
+  it('retries a throttled first fetch only', async () => {
+    const { spc, source, clock } = setUp([
+      { objectName: 'app/db', objectType: 'secretsmanager' },
+      { objectName: 'app/api', objectType: 'secretsmanager' },
+    ]);
+    source.putSecret('app/db', 'pw-1');
+    source.putSecret('app/api', 'key-1');
+    source.failNext('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock);
+    await clock.advance(1_000);
+    const store = await opening;
+
+    expect(store.get('app/db')).toBe('pw-1');
+    expect(store.get('app/api')).toBe('key-1');
+    expect(source.calls.GetSecretValue).toBe(3);
+  });
+
+  it('rejects with the throttling error after the budget', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.putSecret('app/db', 'pw-1');
+    source.failAlways('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock, { firstLoadTimeoutMs: 5_000 });
+    const outcome = expect(opening).rejects.toBeInstanceOf(KuraAwsThrottledError);
+    await clock.advance(5_000);
+    await outcome;
+
+    // At jitter 0.5 the retries run 750 ms and 2250 ms after the first call, and the third
+    // would run after 5250 ms, past the budget.
+    expect(source.calls.GetSecretValue).toBe(3);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
+  it('rejects at once with a zero budget', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.putSecret('app/db', 'pw-1');
+    source.failNext('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock, { firstLoadTimeoutMs: 0 });
+
+    await expect(opening).rejects.toBeInstanceOf(KuraAwsThrottledError);
+    expect(source.calls.GetSecretValue).toBe(1);
+  });
+
+  it('rejects a retry that is not found at once', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.failNext('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock);
+    const outcome = expect(opening).rejects.toBeInstanceOf(KuraAwsNotFoundError);
+    await clock.advance(1_000);
+    await outcome;
+
+    expect(source.calls.GetSecretValue).toBe(2);
+  });
+
+  it('rejects an invalid first-load budget', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+
+    const opening = open(spc, source, clock, { firstLoadTimeoutMs: -1 });
+
+    await expect(opening).rejects.toBeInstanceOf(KuraConfigError);
+    await expect(opening).rejects.toThrow(/firstLoadTimeoutMs/);
+  });
+});

@@ -54,6 +54,9 @@ export class MockAwsSource implements AwsSource {
     GetParameters: [],
   };
   /** When set, GetSecretValue waits for it before answering. */
+  readonly #regionFaults = new Map<string, FaultKind>();
+  /** Calls per region, of every operation. */
+  readonly callsByRegion = new Map<string, number>();
   gate: Promise<void> | undefined;
   closed = false;
   #versionCounter = 0;
@@ -106,10 +109,16 @@ export class MockAwsSource implements AwsSource {
     this.#faults[operation] = new Array(1_000_000).fill(kind);
   }
 
+  /** Makes every call signed for `region` fail with `kind` until `clearFaults`. */
+  failRegion(region: string, kind: FaultKind): void {
+    this.#regionFaults.set(region, kind);
+  }
+
   clearFaults(): void {
     for (const operation of Object.keys(this.#faults) as Operation[]) {
       this.#faults[operation] = [];
     }
+    this.#regionFaults.clear();
   }
 
   async getSecretValue(request: GetSecretValueRequest): Promise<SecretValue> {
@@ -195,7 +204,8 @@ export class MockAwsSource implements AwsSource {
   }
 
   #throwFault(operation: Operation, id: string, region: string): void {
-    const kind = this.#faults[operation].shift();
+    this.callsByRegion.set(region, (this.callsByRegion.get(region) ?? 0) + 1);
+    const kind = this.#regionFaults.get(region) ?? this.#faults[operation].shift();
     if (kind !== undefined) {
       throw fault(kind, operation, id, region);
     }
