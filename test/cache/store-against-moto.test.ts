@@ -1,6 +1,7 @@
 /**
  * The store and the cache against moto_server through the fault proxy: throttling, 5xx,
- * timeouts, and moto stopped and restarted while the store keeps serving.
+ * timeouts, failover to a second region, and moto stopped and restarted while the store keeps
+ * serving.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import {
   openSecretStore,
   readSecretProviderClass,
   type SecretStore,
+  type SecretStoreOptions,
   writeMountDir,
 } from '../../packages/sdk/src/index.js';
 import { makeSpc } from '../../packages/sdk/test/cache/fakes/make-spc.js';
@@ -34,12 +36,14 @@ const getParameters = 'AmazonSSM.GetParameters';
 
 let proxy: FaultProxy;
 let seeder: Seeder;
+let westSeeder: Seeder;
 const stores: SecretStore[] = [];
 const sources: AwsSource[] = [];
 
 beforeAll(async () => {
   proxy = await startFaultProxy({ target: motoEndpoint });
   seeder = createSeeder(motoEndpoint);
+  westSeeder = createSeeder(motoEndpoint, 'us-west-2');
 });
 
 afterEach(async () => {
@@ -53,6 +57,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   seeder.close();
+  westSeeder.close();
   await proxy.close();
 });
 
@@ -80,11 +85,16 @@ async function runNextRefresh(clock: ManualClock): Promise<void> {
   await vi.waitFor(() => expect(clock.pendingDelays()).toHaveLength(1), waitOptions);
 }
 
-async function openOneSecretStore(secretName: string, endpoint: string, clock: ManualClock) {
+async function openOneSecretStore(
+  secretName: string,
+  endpoint: string,
+  clock: ManualClock,
+  options: Partial<SecretStoreOptions> = {},
+) {
   const spc = makeSpc([
     { objectName: secretName, objectType: 'secretsmanager', objectAlias: 'db-password' },
   ]);
-  const store = await openSecretStore({ spc, awsSource: sourceFor(endpoint), clock });
+  const store = await openSecretStore({ spc, awsSource: sourceFor(endpoint), clock, ...options });
   stores.push(store);
   return store;
 }
@@ -148,12 +158,30 @@ describe('openSecretStore against moto', () => {
   it('rejects a throttled first load with the throttling error', async () => {
     const name = uniqueName('throttled-load');
     await seeder.createSecret(name, 'pw-1');
-    proxy.setFault(getSecretValue, { kind: 'throttle' }, { times: 3 });
+    proxy.setFault(getSecretValue, { kind: 'throttle' });
 
-    const opening = openOneSecretStore(name, proxy.url, new ManualClock());
+    const opening = openOneSecretStore(name, proxy.url, new ManualClock(), {
+      firstLoadTimeoutMs: 0,
+    });
 
     await expect(opening).rejects.toBeInstanceOf(KuraAwsThrottledError);
     await expect(opening).rejects.toThrow(/ThrottlingException|throttl/i);
+  });
+
+  it('retries a throttled first load within its budget', async () => {
+    const name = uniqueName('throttled-load-retry');
+    await seeder.createSecret(name, 'pw-1');
+    proxy.setFault(getSecretValue, { kind: 'throttle' }, { times: 1 });
+    const clock = new ManualClock();
+
+    const opening = openOneSecretStore(name, proxy.url, clock);
+    // The backoff retry and the budget's deadline.
+    await vi.waitFor(() => expect(clock.pendingDelays()).toHaveLength(2), waitOptions);
+    await clock.advance(clock.pendingDelays()[0] as number);
+    const store = await opening;
+
+    expect(store.get('db-password')).toBe('pw-1');
+    expect(proxy.counts(getSecretValue)).toBe(2);
   });
 
   it('keeps serving through throttled refreshes', async () => {
@@ -309,5 +337,40 @@ describe('openSecretStore with moto stopped', () => {
     expect(atStart).toMatchObject({ source: 'files', stale: true });
     expect(store.status('piyopiyo')).toMatchObject({ source: 'aws', version: '2' });
     expect(store.get('my-parameter')).toBe('foobar-value');
+  });
+});
+
+describe('openSecretStore failover against moto', () => {
+  it('serves the failover region while the primary region fails', async () => {
+    const name = uniqueName('failover');
+    await seeder.createSecret(name, 'pw-east');
+    await westSeeder.createSecret(`${name}-west`, 'pw-west');
+    const spc = makeSpc(
+      [
+        {
+          objectName: name,
+          objectType: 'secretsmanager',
+          objectAlias: 'db-password',
+          failoverObject: { objectName: `${name}-west`, selector: { kind: 'latest' } },
+        },
+      ],
+      { region: 'us-east-1', failoverRegion: 'us-west-2' },
+    );
+    const clock = new ManualClock();
+    const store = await openSecretStore({ spc, awsSource: sourceFor(proxy.url), clock });
+    stores.push(store);
+
+    proxy.setFault('*', { kind: 'status', status: 503 }, { region: 'us-east-1' });
+    await clock.advance(clock.pendingDelays()[0] as number);
+    await vi.waitFor(() => expect(store.get('db-password')).toBe('pw-west'), waitOptions);
+    const during = store.status('db-password');
+
+    proxy.clearFaults();
+    // The primary entry's backoff retry is the soonest timer; the failover refresh comes later.
+    await clock.advance(clock.pendingDelays()[0] as number);
+    await vi.waitFor(() => expect(store.get('db-password')).toBe('pw-east'), waitOptions);
+
+    expect(during).toMatchObject({ region: 'us-west-2', stale: false });
+    expect(store.status('db-password')).toMatchObject({ region: 'us-east-1', stale: false });
   });
 });
