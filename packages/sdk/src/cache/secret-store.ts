@@ -87,7 +87,7 @@ class SpcSecretStore implements SecretStore {
   readonly #bindingByFileName = new Map<string, ObjectBinding>();
   readonly #events = new StoreEvents();
   #watcher: MountWatcher | undefined;
-  /** Ends each wait of the first load for a retry; `close` calls them. */
+  /** Callbacks that end the first load's waits for a retry, so that `close` can end them. */
   readonly #pendingLoadWaits = new Set<() => void>();
   /** False until `start` resolved: the first load applies values itself and emits nothing. */
   #ready = false;
@@ -294,7 +294,14 @@ class SpcSecretStore implements SecretStore {
   async #retryLoad(binding: ObjectBinding, deadline: number, firstError: KuraError): Promise<void> {
     let lastError = firstError;
     for (;;) {
-      const outcome = await this.#nextFetchOutcome(binding, deadline);
+      // A fetch that finished between two waits reached no waiter, so its value is looked up.
+      const filled = [binding.primary, binding.failover].find(
+        (entry) => entry?.value !== undefined,
+      );
+      const outcome =
+        filled === undefined
+          ? await this.#nextFetchOutcome(binding, deadline)
+          : { entry: filled, error: undefined };
       this.#assertOpen();
       if (outcome === undefined) {
         throw lastError;

@@ -615,8 +615,8 @@ describe('openSecretStore failover on refresh', () => {
     await clock.advance(intervalMs * 0.9);
     const delays = clock.pendingDelays();
 
-    // One backoff retry of the primary entry (1000 ms at jitter 0.5) and one refresh of the
-    // failover entry (270 s at random 0.5).
+    // The primary entry's backoff retry (the 1000 ms base shortened to 750 ms at random 0.5)
+    // and the failover entry's refresh (270 s at random 0.5).
     expect(delays).toEqual([750, intervalMs * 0.9]);
   });
 
