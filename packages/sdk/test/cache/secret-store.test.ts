@@ -747,6 +747,45 @@ describe('openSecretStore first load retries', () => {
     expect(source.calls.GetSecretValue).toBe(2);
   });
 
+  it('retries both regions until the failover loads', async () => {
+    const { spc, source, clock } = setUp(
+      [
+        {
+          objectName: 'app/db',
+          objectType: 'secretsmanager',
+          objectAlias: 'db',
+          failoverObject: { objectName: 'app/db-west', selector: { kind: 'latest' } },
+        },
+      ],
+      { region: 'us-east-1', failoverRegion: 'us-west-2' },
+    );
+    source.putSecret('app/db', 'pw-east');
+    source.putSecret('app/db-west', 'pw-west');
+    source.failRegion('us-east-1', 'throttle');
+    source.failNext('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock);
+    await clock.advance(1_000);
+    const store = await opening;
+
+    expect(store.get('db')).toBe('pw-west');
+    expect(store.status('db').region).toBe('us-west-2');
+  });
+
+  it('rejects a not-found object without waiting for retries', async () => {
+    const { spc, source, clock } = setUp([
+      { objectName: 'app/db', objectType: 'secretsmanager' },
+      { objectName: 'app/missing', objectType: 'ssmparameter' },
+    ]);
+    source.putSecret('app/db', 'pw-1');
+    source.failAlways('GetSecretValue', 'throttle');
+
+    const opening = open(spc, source, clock);
+
+    await expect(opening).rejects.toBeInstanceOf(KuraAwsNotFoundError);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
   it('rejects an invalid first-load budget', async () => {
     const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
 
