@@ -39,6 +39,7 @@ function describe(status: ObjectStatus): Record<string, unknown> {
     lastRefreshAt: status.lastRefreshAt,
     stale: status.stale,
     source: status.source,
+    ...(status.region === undefined ? {} : { region: status.region }),
     ...(status.lastErrorCode === undefined ? {} : { lastErrorCode: status.lastErrorCode }),
   };
 }

@@ -41,6 +41,18 @@ describe('GET /objects', () => {
     expect(body.objects[0]).not.toHaveProperty('hash');
   });
 
+  it('shows the region a value came from', async () => {
+    const { served, store } = await servedWithStore();
+    store.put(secretObject, 'object-content', { region: 'us-west-2' });
+
+    const body = asJson(await (await served.get('/objects')).json());
+
+    const listed = body.objects.find(
+      (object: { fileName: string }) => object.fileName === 'my-secret',
+    );
+    expect(listed.region).toBe('us-west-2');
+  });
+
   it('is 503 before the first load', async () => {
     served = await serveApp({ spc: testSpc });
     expect((await served.get('/objects')).status).toBe(503);
