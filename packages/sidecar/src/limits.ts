@@ -102,7 +102,7 @@ export function parseBooleanParameter(name: string, value: string | undefined): 
   throw new HttpError(
     400,
     'InvalidParameterException',
-    `invalid ${name} value "${value.slice(0, 100)}"; write true or false`,
+    `invalid ${name} value "${value.slice(0, 100)}"; write true, false, 1 or 0`,
   );
 }
 

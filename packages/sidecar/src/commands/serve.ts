@@ -182,7 +182,7 @@ async function runServe(args: string[], io: CommandIo): Promise<number> {
     nonEmpty(io.env.AWS_DEFAULT_REGION);
   if (region === undefined && config.source !== 'files') {
     io.stderr.write(
-      'kura serve: no AWS region; give --region REGION (KURA_REGION) or set AWS_REGION\n',
+      'kura serve: no AWS region; give --region REGION (KURA_REGION), or set AWS_REGION or AWS_DEFAULT_REGION\n',
     );
     return ExitCode.usage;
   }

@@ -146,7 +146,7 @@ function parseValue(option: OptionSpec, origin: string, text: string): string | 
       if (['false', '0'].includes(trimmed.toLowerCase())) {
         return false;
       }
-      throw new KuraConfigError(`${origin}: invalid value "${text}"; write true or false`);
+      throw new KuraConfigError(`${origin}: invalid value "${text}"; write true, false, 1 or 0`);
     case 'integer': {
       const value = Number(trimmed);
       const min = option.min ?? 0;

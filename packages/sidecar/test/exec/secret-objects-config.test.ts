@@ -65,7 +65,7 @@ describe('resolveSecretObjectsConfig', () => {
   it.each([
     [['--spc', 'a', '--source', 'auto'], '--source auto reads the mount dir'],
     [['--spc', 'a', '--source'], '--source: missing value'],
-    [['--spc', 'a', '--restart-on-change=maybe'], 'write true or false'],
+    [['--spc', 'a', '--restart-on-change=maybe'], 'write true, false, 1 or 0'],
     [
       ['--spc', 'a', '--restart-grace-period-ms', '-1'],
       '--restart-grace-period-ms: invalid value "-1"',
