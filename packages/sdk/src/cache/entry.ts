@@ -36,6 +36,8 @@ export interface CacheEntry {
   retryableFailures: number;
   /** The fetch running now; concurrent callers share it (single-flight). */
   inflight?: Promise<void>;
+  /** The fetch that forced reads wait for while `inflight` runs; it starts once that settles. */
+  queuedRefetch?: Promise<void>;
   /** The next background refresh or retry. */
   timer?: TimerHandle;
   /** Set once DescribeSecret was denied for this secret; refreshes then call GetSecretValue. */

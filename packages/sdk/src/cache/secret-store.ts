@@ -385,12 +385,12 @@ class SpcSecretStore implements SecretStore {
     const primary = binding.primary as CacheEntry;
     binding.applyError = undefined;
     try {
-      await this.#cache.fetch(primary);
+      await this.#cache.refetch(primary);
     } catch (error) {
       if (binding.failover === undefined || !isRetryable(error)) {
         throw error;
       }
-      await this.#cache.fetch(binding.failover);
+      await this.#cache.refetch(binding.failover);
     }
     // The entry's listener applied the value before the fetch resolved.
     if (binding.applyError !== undefined) {

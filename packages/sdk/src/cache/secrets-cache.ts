@@ -210,14 +210,39 @@ export class SharedSecretsCache implements SecretsCache {
   /**
    * Fetches an entry now, or joins the fetch already running (single-flight). Resolves when
    * the entry has a fresh value. Rejects with the fetch's error and keeps the last good value.
+   * A pinned entry that has a value is not fetched again; use `refetch` for that.
    */
   fetch(entry: CacheEntry): Promise<void> {
     this.#assertOpen();
-    if (entry.inflight !== undefined) {
-      return entry.inflight;
+    return entry.inflight ?? this.#startFetch(entry, false);
+  }
+
+  /**
+   * Fetches an entry with a fetch that starts after this call, for forced reads such as
+   * `refreshNow` and `store.refresh(name)`. A fetch already in flight may have read AWS before
+   * a rotation, so its outcome is ignored: once it settles, one new fetch starts and every
+   * `refetch` that arrived meanwhile shares it. Pinned entries are fetched too, because the
+   * stages of a VersionId change even though its content does not.
+   */
+  refetch(entry: CacheEntry): Promise<void> {
+    this.#assertOpen();
+    if (entry.inflight === undefined) {
+      return this.#startFetch(entry, true);
     }
+    entry.queuedRefetch ??= entry.inflight
+      .catch(() => {})
+      .then(() => {
+        entry.queuedRefetch = undefined;
+        this.#assertOpen();
+        // A fetch started since the old one settled also began after every queued caller asked.
+        return entry.inflight ?? this.#startFetch(entry, true);
+      });
+    return entry.queuedRefetch;
+  }
+
+  #startFetch(entry: CacheEntry, forced: boolean): Promise<void> {
     this.#clearTimer(entry);
-    const flight = this.#runFetch(entry).finally(() => {
+    const flight = this.#runFetch(entry, forced).finally(() => {
       entry.inflight = undefined;
     });
     entry.inflight = flight;
@@ -266,16 +291,18 @@ export class SharedSecretsCache implements SecretsCache {
       entry = createEntry(key, request, isPinned(request));
       this.#unheld.set(key, entry);
     }
-    if (entry.value === undefined || refreshNow) {
+    if (refreshNow) {
+      await this.refetch(entry);
+    } else if (entry.value === undefined) {
       await this.fetch(entry);
     }
     return entry;
   }
 
-  async #runFetch(entry: CacheEntry): Promise<void> {
+  async #runFetch(entry: CacheEntry, forced: boolean): Promise<void> {
     let fetched: SecretValue | ParameterValue | undefined;
     try {
-      fetched = await this.#fetchValue(entry);
+      fetched = await this.#fetchValue(entry, forced);
     } catch (error) {
       const failure = toKuraError(error, entry.request);
       this.#recordFailure(entry, failure);
@@ -284,12 +311,17 @@ export class SharedSecretsCache implements SecretsCache {
     this.#recordValue(entry, fetched);
   }
 
-  /** Fetches the entry's value; resolves to undefined when DescribeSecret shows it unchanged. */
-  async #fetchValue(entry: CacheEntry): Promise<SecretValue | ParameterValue | undefined> {
+  /**
+   * Fetches the entry's value. Resolves to undefined when there is nothing new: DescribeSecret
+   * shows the value unchanged, or the entry is pinned, has a value and the fetch is not forced.
+   */
+  async #fetchValue(
+    entry: CacheEntry,
+    forced: boolean,
+  ): Promise<SecretValue | ParameterValue | undefined> {
     const request = entry.request;
-    if (entry.pinned && entry.value !== undefined) {
-      // The content of a VersionId or a version number never changes, so even a forced
-      // refresh has nothing to fetch.
+    if (entry.pinned && entry.value !== undefined && !forced) {
+      // The content of a VersionId or a version number never changes.
       return undefined;
     }
     if (request.service === 'ssm') {
@@ -318,7 +350,10 @@ export class SharedSecretsCache implements SecretsCache {
   }
 
   /**
-   * Asks DescribeSecret whether the requested stage still points at the cached VersionId.
+   * Asks DescribeSecret whether the cached VersionId is still the one requested. A plain or
+   * staged read needs the requested stage to point at it. A read by VersionId needs the
+   * version to keep at least one stage, and the requested stage if it names one. When the
+   * answer is yes, the entry's value takes the version's current stages.
    * DescribeSecret has a quota of 40,000 requests per second against GetSecretValue's 10,000
    * and returns no secret material, so an unchanged secret costs no GetSecretValue. When it is
    * denied (policies often grant only GetSecretValue), the entry remembers that and its later
@@ -344,9 +379,15 @@ export class SharedSecretsCache implements SecretsCache {
       throw error;
     }
 
-    const requestedStage = request.versionStage ?? currentStage;
+    // A read by VersionId without a stage names no stage to check. DescribeSecret lists only
+    // versions that have stages, so a version that lost all of them goes to GetSecretValue.
+    const requestedStage =
+      request.versionStage ?? (request.versionId === undefined ? currentStage : undefined);
     const stages = stagesByVersion[cached.versionId];
-    if (stages === undefined || !stages.includes(requestedStage)) {
+    if (
+      stages === undefined ||
+      (requestedStage !== undefined && !stages.includes(requestedStage))
+    ) {
       return false;
     }
     // The stages of the cached version may have moved (AWSPREVIOUS added, say); keep them current.

@@ -442,6 +442,25 @@ describe('openSecretStore with source aws', () => {
     expect(source.calls.DescribeSecret).toBe(1);
   });
 
+  it('refreshes with a fetch started after the request', async () => {
+    const { spc, source, clock } = setUp([{ objectName: 'app/db', objectType: 'secretsmanager' }]);
+    source.putSecret('app/db', 'pw-1');
+    const store = await open(spc, source, clock);
+    let openDescribe: () => void = () => {};
+    source.describeGate = new Promise((resolve) => {
+      openDescribe = resolve;
+    });
+
+    await clock.advance(clock.pendingDelays()[0] as number);
+    source.putSecret('app/db', 'pw-2');
+    const refreshed = store.refresh('app/db');
+    openDescribe();
+    await refreshed;
+
+    expect(store.get('app/db')).toBe('pw-2');
+    expect(source.calls.DescribeSecret).toBe(2);
+  });
+
   it('reads the failover region when the primary is unavailable', async () => {
     const { spc, source, clock } = setUp(
       [

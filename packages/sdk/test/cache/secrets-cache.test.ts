@@ -75,7 +75,7 @@ describe('createSecretsCache', () => {
     expect(source.parameterCalls[0]?.map((request) => request.name)).toEqual(['/a', '/b', '/c']);
   });
 
-  it('joins concurrent forced reads into one call', async () => {
+  it('joins concurrent forced reads into two fetches', async () => {
     const { source, cache } = setUp();
     source.putSecret('app/db', 'pw-1');
     await cache.getSecretValue({ secretId: 'app/db' });
@@ -87,7 +87,8 @@ describe('createSecretsCache', () => {
     const values = await Promise.all(reads);
 
     expect(values.every((value) => value.secretString === 'pw-2')).toBe(true);
-    expect(source.calls.DescribeSecret).toBe(1);
+    // The first read starts a fetch, and the other 99 share one fetch that starts after it.
+    expect(source.calls.DescribeSecret).toBe(2);
     expect(source.calls.GetSecretValue).toBe(2);
   });
 
@@ -220,16 +221,139 @@ describe('createSecretsCache', () => {
     expect(source.calls.GetParameters).toBe(1);
   });
 
-  it('answers a forced read of a pinned version from memory', async () => {
+  it('refetches the stages of a pinned version on a forced read', async () => {
+    const { clock, source, cache } = setUp();
+    const versionId = source.putSecret('app/db', 'pw-1');
+    const first = await cache.getSecretValue({ secretId: 'app/db', versionId });
+
+    source.putSecret('app/db', 'pw-2');
+    const afterOne = await cache.getSecretValue({
+      secretId: 'app/db',
+      versionId,
+      refreshNow: true,
+    });
+    source.putSecret('app/db', 'pw-3');
+    const afterTwo = await cache.getSecretValue({
+      secretId: 'app/db',
+      versionId,
+      refreshNow: true,
+    });
+
+    expect(first.versionStages).toEqual(['AWSCURRENT']);
+    expect(afterOne.versionStages).toEqual(['AWSPREVIOUS']);
+    expect(afterOne.secretString).toBe('pw-1');
+    expect(afterTwo.versionStages).toEqual([]);
+    expect(afterTwo.secretString).toBe('pw-1');
+    expect(source.calls.DescribeSecret).toBe(2);
+    expect(source.calls.GetSecretValue).toBe(2);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
+  it('serves a plain read of a pinned version from memory', async () => {
     const { source, cache } = setUp();
     const versionId = source.putSecret('app/db', 'pw-1');
     await cache.getSecretValue({ secretId: 'app/db', versionId });
+    source.putSecret('app/db', 'pw-2');
 
-    const forced = await cache.getSecretValue({ secretId: 'app/db', versionId, refreshNow: true });
+    const again = await cache.getSecretValue({ secretId: 'app/db', versionId });
 
-    expect(forced.secretString).toBe('pw-1');
-    expect(source.calls.GetSecretValue).toBe(1);
+    expect(again.versionStages).toEqual(['AWSCURRENT']);
     expect(source.calls.DescribeSecret).toBe(0);
+    expect(source.calls.GetSecretValue).toBe(1);
+  });
+
+  it('refetches a pinned parameter version on a forced read', async () => {
+    const { clock, source, cache } = setUp();
+    source.putParameter('/app/p', 'v1');
+    await cache.getParameter({ name: '/app/p', version: '1' });
+
+    const forced = await cache.getParameter({ name: '/app/p', version: '1', refreshNow: true });
+
+    expect(forced.value).toBe('v1');
+    expect(source.calls.GetParameters).toBe(2);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
+  it('gives a forced read the value rotated during a slow fetch', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db' });
+    let openDescribe: () => void = () => {};
+    source.describeGate = new Promise((resolve) => {
+      openDescribe = resolve;
+    });
+
+    const early = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    source.putSecret('app/db', 'pw-2');
+    const late = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    openDescribe();
+
+    expect((await early).secretString).toBe('pw-1');
+    expect((await late).secretString).toBe('pw-2');
+    expect(source.calls.DescribeSecret).toBe(2);
+    expect(source.calls.GetSecretValue).toBe(2);
+  });
+
+  it('gives a forced read the value rotated during a background refresh', async () => {
+    const { clock, source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db' });
+    let openDescribe: () => void = () => {};
+    source.describeGate = new Promise((resolve) => {
+      openDescribe = resolve;
+    });
+
+    await clock.advance(clock.pendingDelays()[0] as number);
+    source.putSecret('app/db', 'pw-2');
+    const forced = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    openDescribe();
+
+    expect((await forced).secretString).toBe('pw-2');
+    expect(source.calls.DescribeSecret).toBe(2);
+  });
+
+  it('makes one fetch after the running one for 100 forced reads', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db' });
+    let openDescribe: () => void = () => {};
+    source.describeGate = new Promise((resolve) => {
+      openDescribe = resolve;
+    });
+
+    const running = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    source.putSecret('app/db', 'pw-2');
+    const forced = Array.from({ length: 100 }, () =>
+      cache.getSecretValue({ secretId: 'app/db', refreshNow: true }),
+    );
+    const plain = cache.getSecretValue({ secretId: 'app/db' });
+    openDescribe();
+    const values = await Promise.all(forced);
+
+    expect((await running).secretString).toBe('pw-1');
+    expect((await plain).secretString).toBe('pw-1');
+    expect(values.every((value) => value.secretString === 'pw-2')).toBe(true);
+    expect(source.calls.DescribeSecret).toBe(2);
+    expect(source.calls.GetSecretValue).toBe(2);
+  });
+
+  it('starts a forced fetch after a failed running one', async () => {
+    const { source, cache } = setUp();
+    source.putSecret('app/db', 'pw-1');
+    await cache.getSecretValue({ secretId: 'app/db' });
+    let openDescribe: () => void = () => {};
+    source.describeGate = new Promise((resolve) => {
+      openDescribe = resolve;
+    });
+    source.failNext('DescribeSecret', 'throttle');
+
+    const running = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    source.putSecret('app/db', 'pw-2');
+    const forced = cache.getSecretValue({ secretId: 'app/db', refreshNow: true });
+    openDescribe();
+
+    await expect(running).rejects.toBeInstanceOf(KuraAwsThrottledError);
+    expect((await forced).secretString).toBe('pw-2');
   });
 
   it('keeps requests with a version stage apart from plain ones', async () => {

@@ -58,6 +58,8 @@ export class MockAwsSource implements AwsSource {
   /** Calls per region, of every operation. */
   readonly callsByRegion = new Map<string, number>();
   gate: Promise<void> | undefined;
+  /** When set, DescribeSecret reads the stages, then waits for it before returning them. */
+  describeGate: Promise<void> | undefined;
   closed = false;
   #versionCounter = 0;
 
@@ -154,7 +156,7 @@ export class MockAwsSource implements AwsSource {
     if (versions === undefined) {
       throw fault('notFound', 'DescribeSecret', request.secretId, request.region);
     }
-    return {
+    const result = {
       arn: `arn:aws:secretsmanager:${request.region}:111122223333:secret:${request.secretId}-AbCdEf`,
       name: request.secretId,
       versionIdsToStages: Object.fromEntries(
@@ -163,6 +165,8 @@ export class MockAwsSource implements AwsSource {
           .map((version) => [version.versionId, [...version.stages]]),
       ),
     };
+    await this.describeGate;
+    return result;
   }
 
   async getParameters(requests: readonly GetParameterRequest[]): Promise<ParameterOutcome[]> {
