@@ -11,7 +11,7 @@ import {
   type SecretsCache,
 } from '@kura/sdk';
 import { toHttpError } from './aws-errors.js';
-import { lookupScope } from './aws-metrics.js';
+import { type LookupScope, lookupScope, trackCacheReads } from './aws-metrics.js';
 import type { SourceOption } from './config.js';
 import type { RouteContext } from './context.js';
 import { HttpError, type Request, type Response, sendError, splitTarget } from './http.js';
@@ -143,7 +143,7 @@ export function createApp(options: AppOptions): App {
   const context: RouteContext = {
     logger,
     metrics,
-    cache: options.cache,
+    cache: trackCacheReads(options.cache),
     spc: options.spc,
     listed: options.spc === undefined ? undefined : new ListedIds(options.spc),
     allowUnlisted: options.allowUnlisted ?? false,
@@ -186,13 +186,24 @@ export function createApp(options: AppOptions): App {
     sendError(res, httpError);
   }
 
-  /** Runs an Agent or Lambda read and counts it as a hit unless it made an AWS call, failed or not. */
-  async function countLookup(read: () => Promise<void>): Promise<void> {
-    const scope = { awsCalls: 0 };
+  /**
+   * Runs an Agent or Lambda request and counts one cache lookup when a cache read served it or
+   * failed it: a miss when the request made an AWS call, else a hit. A request rejected with an
+   * HttpError (403 unlisted, 400 invalid parameter) counts nothing, even after the unlisted
+   * check read other objects' entries, and so does one served from the mount dir.
+   */
+  async function countLookup(handleRead: () => Promise<void>): Promise<void> {
+    const scope: LookupScope = { awsCalls: 0, cacheRead: false };
+    let rejected = false;
     try {
-      await lookupScope.run(scope, read);
+      await lookupScope.run(scope, handleRead);
+    } catch (error) {
+      rejected = error instanceof HttpError;
+      throw error;
     } finally {
-      metrics.cacheLookups.inc({ result: scope.awsCalls > 0 ? 'miss' : 'hit' });
+      if (scope.cacheRead && !rejected) {
+        metrics.cacheLookups.inc({ result: scope.awsCalls > 0 ? 'miss' : 'hit' });
+      }
     }
   }
 

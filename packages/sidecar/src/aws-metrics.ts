@@ -1,7 +1,7 @@
 /**
- * Counts and times the AWS calls the cache makes, by wrapping its `AwsSource`. Each HTTP request
- * runs in an AsyncLocalStorage scope, so a call made on behalf of a request marks that request
- * as a cache miss. A request that made no call was a hit.
+ * Counts and times the AWS calls the cache makes, by wrapping its `AwsSource`. Each Agent or
+ * Lambda request runs in an AsyncLocalStorage scope, which records whether the request read the
+ * cache and whether an AWS call was made on its behalf (a miss) or not (a hit).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
@@ -11,12 +11,17 @@ import {
   type GetParameterRequest,
   type GetSecretValueRequest,
   KuraAwsError,
+  KuraClosedError,
+  KuraConfigError,
+  type SecretsCache,
 } from '@kura/sdk';
 import type { AwsService, Metrics } from './metrics.js';
 
-/** AWS calls recorded for one request. */
+/** The cache reads and AWS calls of one request. */
 export interface LookupScope {
   awsCalls: number;
+  /** True once a read reached a cache entry, whether it resolved or failed with an AWS error. */
+  cacheRead: boolean;
 }
 
 export const lookupScope = new AsyncLocalStorage<LookupScope>();
@@ -62,4 +67,36 @@ export function instrumentAwsSource(source: AwsSource, metrics: Metrics): AwsSou
       measure(metrics, 'ssm', 'GetParameters', () => source.getParameters(requests)),
     close: () => source.close(),
   };
+}
+
+/**
+ * Wraps the cache of the Agent and Lambda routes so the request's lookup scope records each
+ * read that reached a cache entry. A read rejected before that (invalid input, no region, a
+ * closed cache) records nothing.
+ */
+export function trackCacheReads(cache: SecretsCache): SecretsCache {
+  return {
+    getSecretValue: (input) => recordCacheRead(cache.getSecretValue(input)),
+    getParameter: (input) => recordCacheRead(cache.getParameter(input)),
+    close: () => cache.close(),
+  };
+}
+
+function recordCacheRead<T>(read: Promise<T>): Promise<T> {
+  const scope = lookupScope.getStore();
+  if (scope === undefined) {
+    return read;
+  }
+  return read.then(
+    (value) => {
+      scope.cacheRead = true;
+      return value;
+    },
+    (error: unknown) => {
+      if (!(error instanceof KuraConfigError || error instanceof KuraClosedError)) {
+        scope.cacheRead = true;
+      }
+      throw error;
+    },
+  );
 }

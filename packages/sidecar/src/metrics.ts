@@ -50,7 +50,7 @@ export function createMetrics(): Metrics {
   });
   const cacheLookups = new Counter({
     name: 'kura_cache_lookups_total',
-    help: 'Reads of the Agent and Lambda endpoints by result: hit (memory) or miss (AWS call).',
+    help: 'Cache reads of the Agent and Lambda endpoints by result: hit (no AWS call) or miss (an AWS call).',
     labelNames: ['result'] as const,
     registers: [registry],
   });
