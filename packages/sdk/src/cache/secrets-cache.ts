@@ -465,8 +465,8 @@ export class SharedSecretsCache implements SecretsCache {
 
   /**
    * Runs a due refresh. A due Parameter Store entry takes along every other parameter entry
-   * of its region that is not backing off and is inside its own refresh window (at least 80%
-   * of the interval since its last fetch). So parameters loaded together, such as one store's,
+   * of its region that is backing off after a retryable error, or inside its own refresh
+   * window (at least 80% of the interval since its last fetch). So parameters loaded together, such as one store's,
    * refresh in one batched GetParameters call (see parameter-batcher.ts) instead of one call
    * each at scattered times, and each entry still refreshes within its 80–100% window.
    *
@@ -492,17 +492,21 @@ export class SharedSecretsCache implements SecretsCache {
     const windowStart = this.options.refreshIntervalMs * refreshWindowStart;
     const peers: CacheEntry[] = [];
     for (const candidate of [...this.#held.values(), ...this.#unheld.values()]) {
-      if (
+      const samePool =
         candidate !== trigger &&
         candidate.request.service === 'ssm' &&
         candidate.request.region === trigger.request.region &&
         !candidate.pinned &&
-        candidate.inflight === undefined &&
+        candidate.inflight === undefined;
+      const inWindow =
         candidate.retryableFailures === 0 &&
         candidate.lastError === undefined &&
         candidate.refreshedAt !== undefined &&
-        now - candidate.refreshedAt >= windowStart
-      ) {
+        now - candidate.refreshedAt >= windowStart;
+      // Parameters throttled together would otherwise retry one call each at scattered times,
+      // which multiplies the calls exactly when the quota is exhausted.
+      const backingOff = candidate.retryableFailures > 0;
+      if (samePool && (inWindow || backingOff)) {
         peers.push(candidate);
       }
     }

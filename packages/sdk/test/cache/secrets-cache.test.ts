@@ -562,6 +562,27 @@ describe('createSecretsCache', () => {
     expect(source.parameterCalls[1]).toHaveLength(12);
   });
 
+  it('retries parameters throttled together in one call', async () => {
+    const { clock, source, cache } = setUp();
+    const names = Array.from({ length: 12 }, (_, index) => `/app/p${index}`);
+    for (const name of names) {
+      source.putParameter(name, `${name}-1`);
+    }
+    await Promise.all(names.map((name) => cache.getParameter({ name })));
+    clock.randomValues.push(...names.map((_, index) => index / names.length));
+    source.failNext('GetParameters', 'throttle', 1);
+
+    await clock.advance(Math.min(...clock.pendingDelays()));
+    const callsAfterThrottle = source.calls.GetParameters;
+    // Each entry backs off with its own jitter, between 500 ms and 1 s.
+    clock.randomValues.push(...names.map((_, index) => index / names.length));
+    await clock.advance(1_000);
+
+    expect(callsAfterThrottle).toBe(2);
+    expect(source.calls.GetParameters).toBe(3);
+    expect(source.parameterCalls[2]).toHaveLength(12);
+  });
+
   it('drops the least recently read entry past maxEntries', async () => {
     const { clock, source, cache } = setUp({ maxEntries: 2 });
     for (const id of ['a', 'b', 'c']) {
