@@ -1,7 +1,7 @@
 /**
  * The floor for the HTTP benchmarks: a node:http server on 127.0.0.1 that responds to every
  * request with the same bytes and no other work. It prints its URL on stderr and exits on
- * SIGTERM, or after 10 minutes if nobody stops it.
+ * SIGTERM, or by itself after 10 minutes.
  */
 import { createServer } from 'node:http';
 

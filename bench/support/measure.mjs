@@ -1,6 +1,6 @@
 /** Loading the built packages, and the arithmetic every entry shares. */
 
-/** Imports packages/sdk/dist, or throws an error that tells how to build it when it is missing. */
+/** Imports packages/sdk/dist, or throws an error naming the build command when it is missing. */
 export async function loadSdk() {
   try {
     return await import('../../packages/sdk/dist/index.js');

@@ -79,7 +79,7 @@ export function findMotoServers(): string[] {
 /**
  * Creates `.venv` at the repository root and installs `moto[server]` into it.
  * NOTE: pip needs the Python package index; where only npm and Debian packages can be reached,
- * this fails and the error says what to install.
+ * this fails and the error names what to install.
  */
 function installMotoIntoVenv(): string {
   const executable = join(venvDir, 'bin', 'moto_server');

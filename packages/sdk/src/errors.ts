@@ -30,7 +30,7 @@ export interface SpecProblem {
   objectName?: string;
   /** Dotted path of the field, such as `spec.parameters.objects[2].filePermission`. */
   field: string;
-  /** What is wrong and what to write instead. */
+  /** The problem and the fix to write instead. */
   message: string;
 }
 
@@ -100,9 +100,9 @@ export class KuraConfigError extends KuraError {
 export interface AwsErrorDetails {
   /** AWS error code (`ThrottlingException`, `ResourceNotFoundException`, ...), or the Node error code for a network failure. */
   awsCode: string;
-  /** HTTP status AWS answered with; undefined for network failures and timeouts. */
+  /** HTTP status of AWS's response; undefined for network failures and timeouts. */
   httpStatus?: number;
-  /** AWS request id, when the service answered. */
+  /** AWS request id, when the service responded. */
   requestId?: string;
   /** `secretsmanager` or `ssm`. */
   service: 'secretsmanager' | 'ssm';
@@ -117,8 +117,8 @@ export interface AwsErrorDetails {
 }
 
 /**
- * A call to AWS failed. `retryable` tells the cache whether to back off and retry
- * (throttling, 5xx, timeouts, connection errors) or to report and wait for the next refresh.
+ * A call to AWS failed. `retryable` decides whether the cache backs off and retries
+ * (throttling, 5xx, timeouts, connection errors) or reports and waits for the next refresh.
  */
 export class KuraAwsError extends KuraError {
   static override readonly code: string = 'KURA_AWS_REQUEST_FAILED';
@@ -152,7 +152,7 @@ export class KuraAwsAccessDeniedError extends KuraAwsError {
   static override readonly code = 'KURA_AWS_ACCESS_DENIED';
 }
 
-/** AWS answered with a 5xx, or the connection failed. Retryable. */
+/** AWS returned a 5xx status, or the connection failed. Retryable. */
 export class KuraAwsUnavailableError extends KuraAwsError {
   static override readonly code = 'KURA_AWS_UNAVAILABLE';
 }
@@ -199,7 +199,7 @@ export class KuraClosedError extends KuraError {
   static override readonly code = 'KURA_CLOSED';
 }
 
-/** Where a `secretObjects` problem sits: the Secret, the data key and the object it reads. */
+/** Location of a `secretObjects` problem: the Secret, the data key and the object it reads. */
 export interface SecretObjectErrorDetails {
   secretName: string;
   /** The `data[].key`, when the problem is in one data item. */
@@ -226,7 +226,7 @@ export class KuraSecretObjectError extends KuraError {
 
 /**
  * A `secretObjects` data item cannot become an environment variable: the key is not a valid
- * variable name, the content holds a NUL byte or is not UTF-8, or two items set one name.
+ * variable name, the content contains a NUL byte or is not UTF-8, or two items set one name.
  */
 export class KuraEnvError extends KuraError {
   static override readonly code = 'KURA_ENV_INVALID';

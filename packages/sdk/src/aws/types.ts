@@ -1,5 +1,5 @@
 /**
- * What the AWS fetchers return and accept. The fetchers only fetch: caching, refresh and
+ * Inputs and results of the AWS fetchers. The fetchers only fetch: caching, refresh and
  * backoff live in `cache/`.
  */
 

@@ -4,7 +4,7 @@ import type { KuraError } from '../errors.js';
 import type { TimerHandle } from './clock.js';
 import type { CacheRequest } from './keys.js';
 
-/** What a store hears about an entry it holds. */
+/** Callbacks through which a store learns about an entry it holds. */
 export interface EntryListener {
   /** A fetch succeeded. `changed` is true when the content hash differs from the previous value (always on the first). */
   onValue(entry: CacheEntry, changed: boolean): void;

@@ -7,12 +7,12 @@ import type {
 } from '../spec/model.js';
 import type { CacheRequest } from './keys.js';
 
-/** The request for an object in the SPC's primary region. */
+/** Builds the request for an object in the SPC's primary region. */
 export function primaryRequest(spc: SecretProviderClass, object: SpcObject): CacheRequest {
   return toRequest(object.objectType, object.objectName, object.selector, spc.region);
 }
 
-/** The request for an object's `failoverObject` in `failoverRegion`, when the SPC has both. */
+/** Builds the request for an object's `failoverObject` in `failoverRegion`, when the SPC has both. */
 export function failoverRequest(
   spc: SecretProviderClass,
   object: SpcObject,

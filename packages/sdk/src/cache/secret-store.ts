@@ -377,9 +377,9 @@ class SpcSecretStore implements SecretStore {
   // --- refreshing ----------------------------------------------------------------------------
 
   /**
-   * Fetches one object now and resolves once every file of it contains the fetched value. Rejects
-   * with the fetch's error, or with the error that kept the files from taking the value (a
-   * jmesPath extraction failure); the files then keep their last values.
+   * Fetches one object now and resolves once every file of it contains the fetched value.
+   * Rejects with the fetch's error, or with the error that kept the files from taking the value,
+   * such as a jmesPath extraction failure. The files then keep their last values.
    */
   async #refreshBinding(binding: ObjectBinding): Promise<void> {
     const primary = binding.primary as CacheEntry;

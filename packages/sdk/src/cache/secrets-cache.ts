@@ -352,8 +352,8 @@ export class SharedSecretsCache implements SecretsCache {
   /**
    * Asks DescribeSecret whether the cached VersionId is still the one requested. A plain or
    * staged read needs the requested stage to point at it. A read by VersionId needs the
-   * version to keep at least one stage, and the requested stage if it names one. When the
-   * answer is yes, the entry's value takes the version's current stages.
+   * version to keep at least one stage, and the requested stage if it names one. When it is,
+   * the entry's value takes the version's current stages.
    * DescribeSecret has a quota of 40,000 requests per second against GetSecretValue's 10,000
    * and returns no secret material, so an unchanged secret costs no GetSecretValue. When it is
    * denied (policies often grant only GetSecretValue), the entry remembers that and its later

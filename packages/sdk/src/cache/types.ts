@@ -80,8 +80,9 @@ export interface GetSecretValueInput {
   /** A staging label such as `AWSPREVIOUS`. Default: none, which AWS reads as `AWSCURRENT` but kura caches apart. */
   versionStage?: string;
   /**
-   * Skips the cached value and fetches now; the fetched value replaces the cached one. A read
-   * with `versionId` is still answered from memory. Default false.
+   * Skips the cached value and returns a fetch that started after this call; the fetched value
+   * replaces the cached one. A read with `versionId` fetches again too, because the version's
+   * stages can move. Default false.
    */
   refreshNow?: boolean;
 }
@@ -97,7 +98,10 @@ export interface GetParameterInput {
   label?: string;
   /** Decrypts a SecureString. Default false, as in GetParameter; true and false are cached apart. */
   withDecryption?: boolean;
-  /** Skips the cached value and fetches now. A read with `version` is still answered from memory. Default false. */
+  /**
+   * Skips the cached value and returns a fetch that started after this call, also for a read
+   * with `version`. Default false.
+   */
   refreshNow?: boolean;
 }
 

@@ -321,7 +321,7 @@ function utf8SequenceLength(bytes: Uint8Array, index: number): number {
 /**
  * Decodes bytes as UTF-8 the way Go's JSON decoder reads a string: each byte that does not
  * start a valid sequence becomes U+FFFD on its own. TextDecoder would replace a cut sequence
- * such as E2 82 with one U+FFFD, where Go writes two. `replaced` tells whether any byte was
+ * such as E2 82 with one U+FFFD, where Go writes two. `replaced` is true when any byte was
  * replaced.
  */
 export function decodeUtf8AsGo(bytes: Uint8Array): { text: string; replaced: boolean } {

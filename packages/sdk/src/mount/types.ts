@@ -1,4 +1,4 @@
-/** What the mount-dir reader, watcher and writer exchange. */
+/** Types shared by the mount-dir reader, watcher and writer. */
 
 /** One visible file of a mount dir, read after its content settled. */
 export interface MountFile {

@@ -107,7 +107,7 @@ export function encodePemBlock(block: PemBlock): string {
     const procType = block.headers.filter(([key]) => key === 'Proc-Type');
     const others = block.headers
       .filter(([key]) => key !== 'Proc-Type')
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([left], [right]) => compareKeys(left, right));
     for (const [key, value] of [...procType, ...others]) {
       lines.push(`${key}: ${value}`);
     }
@@ -119,4 +119,12 @@ export function encodePemBlock(block: PemBlock): string {
   }
   lines.push(`-----END ${block.type}-----`, '');
   return lines.join('\n');
+}
+
+/** Orders two strings by UTF-16 code units, as `<` does; the keys compared here are ASCII. */
+function compareKeys(left: string, right: string): number {
+  if (left < right) {
+    return -1;
+  }
+  return left > right ? 1 : 0;
 }

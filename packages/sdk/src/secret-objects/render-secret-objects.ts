@@ -30,7 +30,7 @@ function renderOne(
   const resolved = resolveSecretObject(secretObject, readBytes);
 
   const data: Record<string, string> = {};
-  const sorted = [...resolved.data].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...resolved.data].sort((left, right) => compareKeys(left.key, right.key));
   for (const entry of sorted) {
     data[entry.key] = Buffer.from(entry.content).toString('base64');
   }
@@ -89,4 +89,12 @@ export function renderSecretObject(
     );
   }
   return renderOne(spc, secretObject, readBytes);
+}
+
+/** Orders two strings by UTF-16 code units, as `<` does; the keys compared here are ASCII. */
+function compareKeys(left: string, right: string): number {
+  if (left < right) {
+    return -1;
+  }
+  return left > right ? 1 : 0;
 }

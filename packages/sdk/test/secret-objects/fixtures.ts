@@ -6,7 +6,7 @@
 import { createPublicKey, type KeyObject, sign } from 'node:crypto';
 import type { SecretObject, SecretProviderClass } from '../../src/spec/model.js';
 
-/** A model with no objects and the given secretObjects entries, in namespace `default`. */
+/** Builds a model with no objects and the given secretObjects entries, in namespace `default`. */
 export function spcWithSecretObjects(secretObjects: SecretObject[]): SecretProviderClass {
   return {
     name: 'test-app-secretstore',
@@ -20,7 +20,7 @@ export function spcWithSecretObjects(secretObjects: SecretObject[]): SecretProvi
   };
 }
 
-/** A secretObjects entry whose data items read the file names given as `key: fileName`. */
+/** Builds a secretObjects entry whose data items read the file names given as `key: fileName`. */
 export function secretObject(
   secretName: string,
   type: string,
@@ -35,7 +35,7 @@ export function secretObject(
   };
 }
 
-/** A reader over an in-memory mount dir; a missing file throws as the store would. */
+/** Creates a reader over an in-memory mount dir. A missing file throws, as the store does. */
 export function readerOf(files: Record<string, Uint8Array | string>): (name: string) => Uint8Array {
   return (name) => {
     const content = files[name];

@@ -109,9 +109,9 @@ export function handleGetObject(
   }
 
   // The bytes and the status are read in one synchronous run, so no refresh can land between
-  // them, and the store sets a file's content and hash together: the status hash is the hash
-  // of these bytes, and hashing them again per request cost throughput. The hash is keyed per
-  // process, so a restart changes every ETag and the tag reveals nothing about the value.
+  // them. The store sets a file's content and hash together, so the status hash is the hash of
+  // these bytes and need not be computed per request. The hash is keyed per process, so a
+  // restart changes every ETag and the tag reveals nothing about the value.
   const content = store.getBytes(fileName);
   const status = store.status(fileName);
   const etag = `"${status.hash}"`;

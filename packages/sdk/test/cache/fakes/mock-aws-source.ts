@@ -53,7 +53,7 @@ export class MockAwsSource implements AwsSource {
     DescribeSecret: [],
     GetParameters: [],
   };
-  /** When set, GetSecretValue waits for it before answering. */
+  /** When set, GetSecretValue waits for it before it returns. */
   readonly #regionFaults = new Map<string, FaultKind>();
   /** Calls per region, of every operation. */
   readonly callsByRegion = new Map<string, number>();
@@ -128,12 +128,12 @@ export class MockAwsSource implements AwsSource {
     await this.gate;
     this.#throwFault('GetSecretValue', request.secretId, request.region);
     const versions = this.#secrets.get(request.secretId) ?? [];
-    const wantedStage =
+    const requestedStage =
       request.versionStage ?? (request.versionId === undefined ? 'AWSCURRENT' : undefined);
     const version = versions.find(
       (candidate) =>
         (request.versionId === undefined || candidate.versionId === request.versionId) &&
-        (wantedStage === undefined || candidate.stages.includes(wantedStage)),
+        (requestedStage === undefined || candidate.stages.includes(requestedStage)),
     );
     if (version === undefined) {
       throw fault('notFound', 'GetSecretValue', request.secretId, request.region);
